@@ -1,0 +1,35 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './common/auth/auth.module';
+import { AppConfig } from './config/app-config';
+import { parseEnv } from './config/env';
+import { typeOrmOptions } from './database/typeorm-options';
+import { HealthModule } from './health/health.module';
+import { RedisModule } from './redis/redis.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
+
+const infrastructure = [
+  ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: parseEnv }),
+  TypeOrmModule.forRootAsync({
+    inject: [ConfigService],
+    useFactory: (config: AppConfig) =>
+      typeOrmOptions({
+        DATABASE_URL: config.get('DATABASE_URL', { infer: true }),
+        DB_MIGRATIONS_RUN: config.get('DB_MIGRATIONS_RUN', { infer: true }),
+      }),
+  }),
+  BullModule.forRootAsync({
+    inject: [ConfigService],
+    useFactory: (config: AppConfig) => ({
+      prefix: config.get('QUEUE_PREFIX', { infer: true }),
+      connection: { url: config.get('REDIS_URL', { infer: true }) },
+    }),
+  }),
+];
+
+@Module({
+  imports: [...infrastructure, RedisModule, AuthModule, HealthModule, WebhooksModule],
+})
+export class AppModule {}

@@ -1,0 +1,36 @@
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { isUUID } from 'class-validator';
+import { Request } from 'express';
+import { AuthContext } from './auth-context';
+
+export type AuthenticatedRequest = Request & { auth?: AuthContext };
+
+/** Verifies `Authorization: Bearer <HS256 JWT>` and attaches the caller's tenant to the request. */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(private readonly jwt: JwtService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token) {
+      throw new UnauthorizedException('Missing bearer token');
+    }
+    let claims: Record<string, unknown>;
+    try {
+      claims = await this.jwt.verifyAsync(token, { algorithms: ['HS256'] });
+    } catch {
+      throw new UnauthorizedException('Invalid or expired token');
+    }
+    const { sub, tenantId, roles = [] } = claims;
+    if (typeof sub !== 'string' || !sub || typeof tenantId !== 'string' || !isUUID(tenantId)) {
+      throw new UnauthorizedException('Token must carry sub and a UUID tenantId');
+    }
+    if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+      throw new UnauthorizedException('Token roles must be an array of strings');
+    }
+    request.auth = { subject: sub, tenantId: tenantId.toLowerCase(), roles };
+    return true;
+  }
+}

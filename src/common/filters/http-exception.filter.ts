@@ -1,0 +1,70 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+/** body-parser errors carry a status and a type; they are the client's mistake, not ours. */
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+const BODY_PARSER_ERRORS: Record<string, { status: number; message: string }> = {
+  'entity.parse.failed': { status: 400, message: 'Malformed JSON in request body' },
+  'entity.too.large': { status: 413, message: 'Request body is larger than 1 MiB' },
+  'encoding.unsupported': { status: 415, message: 'Unsupported content encoding' },
+  'charset.unsupported': { status: 415, message: 'Unsupported charset' },
+  'request.aborted': { status: 400, message: 'Request aborted' },
+};
+
+/**
+ * Every error leaves as `{ statusCode, error, message }`. Unknown errors are logged and
+ * answered 500 without detail.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { statusCode, message } = this.describe(exception);
+    if (response.headersSent) return;
+    response.status(statusCode).json({
+      statusCode,
+      error: STATUS_CODES[statusCode] ?? 'Error',
+      message,
+    });
+  }
+
+  private describe(exception: unknown): { statusCode: number; message: string | string[] } {
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      const message =
+        typeof body === 'object' && body !== null && 'message' in body
+          ? (body as { message: string | string[] }).message
+          : exception.message;
+      return { statusCode: exception.getStatus(), message };
+    }
+    const parserError = exception as BodyParserError;
+    const known = parserError?.type ? BODY_PARSER_ERRORS[parserError.type] : undefined;
+    if (known) return { statusCode: known.status, message: known.message };
+    if (
+      typeof parserError?.status === 'number' &&
+      parserError.status >= 400 &&
+      parserError.status < 500
+    ) {
+      return {
+        statusCode: parserError.status,
+        message: STATUS_CODES[parserError.status] ?? 'Bad request',
+      };
+    }
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
+  }
+}

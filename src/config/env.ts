@@ -1,0 +1,165 @@
+/**
+ * Every environment variable of the service, parsed and validated once at boot.
+ * An invalid value stops the process with a message naming the variable.
+ */
+export interface AppEnv {
+  NODE_ENV: 'development' | 'production' | 'test';
+  PORT: number;
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  QUEUE_PREFIX: string;
+  JWT_SECRET: string;
+  DB_MIGRATIONS_RUN: boolean;
+  WEBHOOK_ALLOW_PRIVATE_URLS: boolean;
+  WEBHOOK_ALLOWED_HOSTS: string[];
+  WEBHOOK_REQUIRE_HTTPS: boolean;
+  WEBHOOK_WORKER_CONCURRENCY: number;
+  WORKER_ENABLED: boolean;
+  API_ENABLED: boolean;
+  WEBHOOK_LOG_RETENTION_DAYS: number;
+  WEBHOOK_DISABLE_AFTER_FAILURES: number;
+  WEBHOOK_DISABLE_AFTER_HOURS: number;
+  WEBHOOK_SECRET_ENCRYPTION_KEY: string;
+  /** Names of variables left at an insecure development default, for a boot warning. */
+  insecureDefaults: string[];
+}
+
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
+export const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+type Raw = Record<string, string | undefined>;
+
+export class EnvValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'EnvValidationError';
+  }
+}
+
+export function parseEnv(raw: Raw): AppEnv {
+  const problems: string[] = [];
+  /** Parsers throw an Error whose message says what the value must be. */
+  const read = <T>(name: string, fallback: T, parse: (value: string) => T): T => {
+    const value = raw[name]?.trim();
+    if (value === undefined || value === '') return fallback;
+    try {
+      return parse(value);
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message} (got "${value}")`);
+      return fallback;
+    }
+  };
+
+  const nodeEnv = read<AppEnv['NODE_ENV']>('NODE_ENV', 'development', (v) => {
+    if (v === 'development' || v === 'production' || v === 'test') return v;
+    throw new Error('must be development, production or test');
+  });
+  const production = nodeEnv === 'production';
+  const insecureDefaults: string[] = [];
+  const secretOrDefault = (name: string, fallback: string, check: (v: string) => string | null) => {
+    const value = raw[name]?.trim();
+    if (value) {
+      const problem = check(value);
+      if (problem) problems.push(`${name}: ${problem}`);
+      return value;
+    }
+    if (production) problems.push(`${name}: required when NODE_ENV=production`);
+    insecureDefaults.push(name);
+    return fallback;
+  };
+
+  const env: AppEnv = {
+    NODE_ENV: nodeEnv,
+    PORT: read('PORT', 3000, integer(1, 65535)),
+    DATABASE_URL: read(
+      'DATABASE_URL',
+      'postgres://postgres@127.0.0.1:5432/webhooks',
+      url(['postgres:', 'postgresql:']),
+    ),
+    REDIS_URL: read('REDIS_URL', 'redis://127.0.0.1:6379', url(['redis:', 'rediss:'])),
+    QUEUE_PREFIX: read(
+      'QUEUE_PREFIX',
+      'webhooks',
+      matching(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." and "-" only, at most 64'),
+    ),
+    JWT_SECRET: secretOrDefault('JWT_SECRET', DEV_JWT_SECRET, (v) =>
+      v.length >= 32 ? null : 'must be at least 32 characters',
+    ),
+    DB_MIGRATIONS_RUN: read('DB_MIGRATIONS_RUN', true, boolean),
+    WEBHOOK_ALLOW_PRIVATE_URLS: read('WEBHOOK_ALLOW_PRIVATE_URLS', false, boolean),
+    WEBHOOK_ALLOWED_HOSTS: read('WEBHOOK_ALLOWED_HOSTS', [] as string[], (v) =>
+      v
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+    WEBHOOK_REQUIRE_HTTPS: read('WEBHOOK_REQUIRE_HTTPS', production, boolean),
+    WEBHOOK_WORKER_CONCURRENCY: read('WEBHOOK_WORKER_CONCURRENCY', 50, integer(1, 1000)),
+    WORKER_ENABLED: read('WORKER_ENABLED', true, boolean),
+    API_ENABLED: read('API_ENABLED', true, boolean),
+    WEBHOOK_LOG_RETENTION_DAYS: read('WEBHOOK_LOG_RETENTION_DAYS', 30, integer(1, 3650)),
+    WEBHOOK_DISABLE_AFTER_FAILURES: read(
+      'WEBHOOK_DISABLE_AFTER_FAILURES',
+      20,
+      integer(1, 1_000_000),
+    ),
+    WEBHOOK_DISABLE_AFTER_HOURS: read('WEBHOOK_DISABLE_AFTER_HOURS', 24, number(0, 24 * 365)),
+    WEBHOOK_SECRET_ENCRYPTION_KEY: secretOrDefault(
+      'WEBHOOK_SECRET_ENCRYPTION_KEY',
+      DEV_ENCRYPTION_KEY,
+      (v) =>
+        /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32
+          ? null
+          : 'must be 32 bytes encoded as base64 (openssl rand -base64 32)',
+    ),
+    insecureDefaults,
+  };
+  if (!env.WORKER_ENABLED && !env.API_ENABLED) {
+    problems.push('WORKER_ENABLED / API_ENABLED: at least one role must be enabled');
+  }
+  if (problems.length > 0) throw new EnvValidationError(problems);
+  return env;
+}
+
+function boolean(value: string): boolean {
+  const normalized = value.toLowerCase();
+  if (normalized === 'true' || normalized === '1') return true;
+  if (normalized === 'false' || normalized === '0') return false;
+  throw new Error('must be true or false');
+}
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const parsed = /^-?\d+$/.test(value) ? Number(value) : NaN;
+    if (Number.isSafeInteger(parsed) && parsed >= min && parsed <= max) return parsed;
+    throw new Error(`must be an integer from ${min} to ${max}`);
+  };
+}
+
+function number(min: number, max: number) {
+  return (value: string): number => {
+    const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (parsed >= min && parsed <= max) return parsed;
+    throw new Error(`must be a number from ${min} to ${max}`);
+  };
+}
+
+function matching(pattern: RegExp, rule: string) {
+  return (value: string): string => {
+    if (pattern.test(value)) return value;
+    throw new Error(rule);
+  };
+}
+
+function url(protocols: string[]) {
+  return (value: string): string => {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new Error('not a valid URL');
+    }
+    if (protocols.includes(parsed.protocol)) return value;
+    throw new Error(`must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  };
+}

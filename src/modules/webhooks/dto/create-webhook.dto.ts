@@ -1,0 +1,103 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { Satisfies } from '../../../common/validation/satisfies.decorator';
+import { isValidSubscription } from '../events/event-catalog';
+import { customHeaderProblems } from '../validation/webhook-headers';
+import { secretProblem } from '../validation/webhook-secret';
+import { MAX_URL_LENGTH, webhookUrlProblem } from '../validation/webhook-url';
+import { RetryPolicyDto } from './retry-policy.dto';
+
+export class CreateWebhookDto {
+  @ApiProperty({ example: 'CRM sync', minLength: 1, maxLength: 255 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name: string;
+
+  @ApiProperty({ example: 'https://example.com/hooks', maxLength: MAX_URL_LENGTH })
+  @Satisfies(webhookUrlProblem)
+  url: string;
+
+  @ApiProperty({
+    example: ['message.sent', 'campaign.*'],
+    description: 'Catalog event types, `category.*` patterns or `*`',
+    type: [String],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @Satisfies(
+    (value) =>
+      isValidSubscription(String(value))
+        ? null
+        : `"${String(value)}" is not a known event type or pattern`,
+    { each: true },
+  )
+  events: string[];
+
+  @ApiPropertyOptional({ maxLength: 1000, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ description: 'whsec_ + base64 of 24..64 bytes; generated when absent' })
+  @IsOptional()
+  @Satisfies(secretProblem)
+  secret?: string;
+
+  @ApiPropertyOptional({
+    example: { 'X-Api-Key': 'abc' },
+    description: 'At most 20; reserved names (Content-Type, Host, webhook-*, …) are refused',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsOptional()
+  @IsObject()
+  @Satisfies(customHeaderProblems)
+  headers?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: RetryPolicyDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RetryPolicyDto)
+  retryPolicy?: RetryPolicyDto;
+
+  @ApiPropertyOptional({ minimum: 1000, maximum: 30000, default: 10000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(30000)
+  timeoutMs?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, nullable: true, default: null })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  rateLimitPerSecond?: number | null;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+}

@@ -1,0 +1,24 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { PaginationQueryDto } from '../../../common/pagination/pagination.dto';
+import { BooleanQuery } from '../../../common/validation/boolean-query';
+import { Satisfies } from '../../../common/validation/satisfies.decorator';
+import { isValidSubscription } from '../events/event-catalog';
+
+export class ListWebhooksQuery extends PaginationQueryDto {
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @BooleanQuery()
+  @IsBoolean()
+  isActive?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Only webhooks that receive this event type (or subscribe to this pattern)',
+    example: 'message.sent',
+  })
+  @IsOptional()
+  @Satisfies((value) =>
+    isValidSubscription(String(value)) ? null : 'event must be a catalog event type or pattern',
+  )
+  event?: string;
+}

@@ -1,0 +1,45 @@
+export const MAX_CUSTOM_HEADERS = 20;
+const MAX_HEADER_VALUE_LENGTH = 2048;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+const RESERVED = new Set(['content-type', 'host', 'content-length', 'user-agent']);
+const RESERVED_PREFIXES = ['webhook-', 'x-webhook-'];
+// Hop-by-hop and framing headers would corrupt the request rather than decorate it.
+const FORBIDDEN = new Set([
+  'connection',
+  'transfer-encoding',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
+
+/** Every reason a custom header map is unacceptable (empty when it is fine). */
+export function customHeaderProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return ['headers must be an object of header names to string values'];
+  }
+  const entries = Object.entries(value);
+  const problems: string[] = [];
+  if (entries.length > MAX_CUSTOM_HEADERS) {
+    problems.push(`headers must have at most ${MAX_CUSTOM_HEADERS} entries`);
+  }
+  const seen = new Set<string>();
+  for (const [name, headerValue] of entries) {
+    const lower = name.toLowerCase();
+    if (!TOKEN.test(name)) problems.push(`headers: "${name}" is not a valid header name`);
+    else if (RESERVED.has(lower) || RESERVED_PREFIXES.some((p) => lower.startsWith(p))) {
+      problems.push(`headers: "${name}" is reserved and set by the sender`);
+    } else if (FORBIDDEN.has(lower)) problems.push(`headers: "${name}" may not be set`);
+    else if (seen.has(lower)) problems.push(`headers: "${name}" is given twice`);
+    seen.add(lower);
+    if (typeof headerValue !== 'string') {
+      problems.push(`headers: value of "${name}" must be a string`);
+    } else if (headerValue.length > MAX_HEADER_VALUE_LENGTH || /[\r\n\0]/.test(headerValue)) {
+      problems.push(
+        `headers: value of "${name}" must be at most ${MAX_HEADER_VALUE_LENGTH} characters without line breaks`,
+      );
+    }
+  }
+  return problems;
+}

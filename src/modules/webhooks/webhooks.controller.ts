@@ -1,0 +1,128 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
+import { TenantId } from '../../common/auth/tenant.decorator';
+import { Page } from '../../common/pagination/pagination.dto';
+import { CreateWebhookDto } from './dto/create-webhook.dto';
+import { EventCatalogResponse } from './dto/event-catalog.response';
+import { ListWebhooksQuery } from './dto/list-webhooks.query';
+import { RotateSecretDto } from './dto/rotate-secret.dto';
+import { UpdateWebhookDto } from './dto/update-webhook.dto';
+import { SecretResponse, WebhookPageResponse, WebhookResponse } from './dto/webhook.response';
+import { EVENT_CATALOG } from './events/event-catalog';
+import { WebhookRegistryService } from './webhook-registry.service';
+
+const WebhookId = () => Param('id', new ParseUUIDPipe({ version: undefined }));
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@Controller('api/v1/webhooks')
+export class WebhooksController {
+  constructor(private readonly registry: WebhookRegistryService) {}
+
+  @Get('events')
+  @ApiOkResponse({ type: EventCatalogResponse })
+  events(): EventCatalogResponse {
+    return { events: EVENT_CATALOG.map((entry) => ({ ...entry })) };
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: WebhookResponse, description: 'The webhook, with its secret' })
+  async create(
+    @TenantId() tenantId: string,
+    @Body() dto: CreateWebhookDto,
+  ): Promise<WebhookResponse> {
+    return WebhookResponse.from(await this.registry.create(tenantId, dto), { revealSecret: true });
+  }
+
+  @Get()
+  @ApiOkResponse({ type: WebhookPageResponse })
+  async list(
+    @TenantId() tenantId: string,
+    @Query() query: ListWebhooksQuery,
+  ): Promise<Page<WebhookResponse>> {
+    const page = await this.registry.list(tenantId, query);
+    return { data: page.data.map((webhook) => WebhookResponse.from(webhook)), meta: page.meta };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: WebhookResponse })
+  async findOne(@TenantId() tenantId: string, @WebhookId() id: string): Promise<WebhookResponse> {
+    return WebhookResponse.from(await this.registry.findOne(tenantId, id));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: WebhookResponse })
+  async update(
+    @TenantId() tenantId: string,
+    @WebhookId() id: string,
+    @Body() dto: UpdateWebhookDto,
+  ): Promise<WebhookResponse> {
+    return WebhookResponse.from(await this.registry.update(tenantId, id, dto));
+  }
+
+  @Put(':id')
+  @ApiOkResponse({ type: WebhookResponse, description: 'Same as PATCH' })
+  replace(
+    @TenantId() tenantId: string,
+    @WebhookId() id: string,
+    @Body() dto: UpdateWebhookDto,
+  ): Promise<WebhookResponse> {
+    return this.update(tenantId, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted with its logs' })
+  async remove(@TenantId() tenantId: string, @WebhookId() id: string): Promise<void> {
+    await this.registry.remove(tenantId, id);
+  }
+
+  @Get(':id/secret')
+  @ApiOkResponse({ type: SecretResponse })
+  async secret(@TenantId() tenantId: string, @WebhookId() id: string): Promise<SecretResponse> {
+    return { secret: (await this.registry.findOne(tenantId, id)).secret };
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SecretResponse })
+  async rotateSecret(
+    @TenantId() tenantId: string,
+    @WebhookId() id: string,
+    @Body() dto: RotateSecretDto,
+  ): Promise<SecretResponse> {
+    return { secret: (await this.registry.rotateSecret(tenantId, id, dto)).secret };
+  }
+
+  @Post(':id/regenerate-secret')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SecretResponse, description: 'Alias of rotate-secret' })
+  regenerateSecret(
+    @TenantId() tenantId: string,
+    @WebhookId() id: string,
+    @Body() dto: RotateSecretDto,
+  ): Promise<SecretResponse> {
+    return this.rotateSecret(tenantId, id, dto);
+  }
+}

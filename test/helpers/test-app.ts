@@ -1,0 +1,64 @@
+import { INestApplication } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { Test } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { setupApp } from '../../src/app.setup';
+
+export interface TestApp {
+  app: INestApplication;
+  dataSource: DataSource;
+  /** A bearer token for a tenant (a fresh one when omitted). */
+  token(tenantId?: string, options?: { admin?: boolean }): string;
+  /** A supertest agent authenticated as the tenant. */
+  as(tenantId: string, options?: { admin?: boolean }): TenantClient;
+  close(): Promise<void>;
+}
+
+export interface TenantClient {
+  get(path: string): request.Test;
+  post(path: string, body?: object): request.Test;
+  patch(path: string, body?: object): request.Test;
+  put(path: string, body?: object): request.Test;
+  delete(path: string): request.Test;
+}
+
+/** Boots the real AppModule (real Postgres and Redis) exactly as main.ts does. */
+export async function createTestApp(): Promise<TestApp> {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  setupApp(app);
+  await app.init();
+  const jwt = app.get(JwtService);
+  const token = (tenantId: string = randomUUID(), options: { admin?: boolean } = {}) =>
+    jwt.sign({ sub: 'test-user', tenantId, roles: options.admin ? ['admin'] : [] });
+  const server = app.getHttpServer();
+  return {
+    app,
+    dataSource: app.get(DataSource),
+    token,
+    as(tenantId, options) {
+      const auth = `Bearer ${token(tenantId, options)}`;
+      return {
+        get: (path) => request(server).get(path).set('Authorization', auth),
+        post: (path, body) => request(server).post(path).set('Authorization', auth).send(body),
+        patch: (path, body) => request(server).patch(path).set('Authorization', auth).send(body),
+        put: (path, body) => request(server).put(path).set('Authorization', auth).send(body),
+        delete: (path) => request(server).delete(path).set('Authorization', auth),
+      };
+    },
+    close: () => app.close(),
+  };
+}
+
+/** A valid create body; override what the test is about. */
+export function webhookBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'CRM sync',
+    url: 'https://example.com/hooks',
+    events: ['message.sent', 'campaign.*'],
+    ...overrides,
+  };
+}
