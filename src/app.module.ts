@@ -8,6 +8,7 @@ import { parseEnv } from './config/env';
 import { typeOrmOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { RedisModule } from './redis/redis.module';
+import { WebhookWorkerModule } from './modules/webhooks/webhook-worker.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 const infrastructure = [
@@ -24,12 +25,23 @@ const infrastructure = [
     inject: [ConfigService],
     useFactory: (config: AppConfig) => ({
       prefix: config.get('QUEUE_PREFIX', { infer: true }),
-      connection: { url: config.get('REDIS_URL', { infer: true }) },
+      // Workers block on Redis and must wait through reconnects rather than fail commands.
+      connection: { url: config.get('REDIS_URL', { infer: true }), maxRetriesPerRequest: null },
     }),
   }),
 ];
 
+/** The worker role is chosen when the process starts (WORKER_ENABLED, validated by then). */
+const workerRole = parseEnv(process.env).WORKER_ENABLED ? [WebhookWorkerModule] : [];
+
 @Module({
-  imports: [...infrastructure, RedisModule, AuthModule, HealthModule, WebhooksModule],
+  imports: [
+    ...infrastructure,
+    RedisModule,
+    AuthModule,
+    HealthModule,
+    WebhooksModule,
+    ...workerRole,
+  ],
 })
 export class AppModule {}

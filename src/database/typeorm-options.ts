@@ -3,6 +3,7 @@ import { WebhookLog } from '../modules/webhooks/entities/webhook-log.entity';
 import { Webhook } from '../modules/webhooks/entities/webhook.entity';
 import { CreateWebhooks1764000000000 } from './migrations/1764000000000-CreateWebhooks';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { AfterCommitSubscriber } from '../modules/webhooks/outbox/after-commit.subscriber';
 
 /** Entities and migrations are listed, not globbed, so ts-jest, ts-node and dist load alike. */
 export const ENTITIES = [Webhook, WebhookLog];
@@ -18,6 +19,7 @@ export function typeOrmOptions(env: {
     url: env.DATABASE_URL,
     entities: ENTITIES,
     migrations: MIGRATIONS,
+    subscribers: [AfterCommitSubscriber],
     migrationsRun: env.DB_MIGRATIONS_RUN,
     migrationsTransactionMode: 'each',
     synchronize: false,

@@ -1,3 +1,4 @@
+import { withTimeout } from '../common/with-timeout';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
@@ -15,18 +16,14 @@ export class RedisHealthIndicator {
   async isHealthy(key: string): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     try {
-      await withTimeout(this.redis.ping(), PING_TIMEOUT_MS);
+      await withTimeout(
+        this.redis.ping(),
+        PING_TIMEOUT_MS,
+        `no answer within ${PING_TIMEOUT_MS} ms`,
+      );
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

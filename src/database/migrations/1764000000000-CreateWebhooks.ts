@@ -52,6 +52,7 @@ export class CreateWebhooks1764000000000 implements MigrationInterface {
         status varchar(16) NOT NULL DEFAULT 'pending'
           CHECK (status IN ('pending', 'sending', 'success', 'retrying', 'failed')),
         attempt_count integer NOT NULL DEFAULT 0,
+        retry_base integer NOT NULL DEFAULT 0,
         attempts jsonb NOT NULL DEFAULT '[]',
         response_status integer,
         response_body text,

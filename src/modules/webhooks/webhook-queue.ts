@@ -1,2 +1,18 @@
 /** The BullMQ queue that schedules deliveries; jobs carry a log id, never payloads or secrets. */
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
+
+export interface DeliveryJobData {
+  logId: string;
+}
+
+/**
+ * Each job is one delivery for its whole life: failed HTTP attempts are rescheduled by the
+ * processor (moveToDelayed), so BullMQ's own attempts only cover infrastructure errors
+ * (Postgres unreachable while recording, say).
+ */
+export const DELIVERY_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: { count: 10_000 },
+} as const;

@@ -1,20 +1,54 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../../config/app-config';
+import { DeliveryStore } from './delivery/delivery-store';
+import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
+import { WebhookHttpClient } from './delivery/webhook-http-client';
 import { WebhookLog } from './entities/webhook-log.entity';
 import { Webhook } from './entities/webhook.entity';
+import { DeliveryQueue } from './outbox/delivery-queue.service';
 import { WebhookUrlPolicy } from './url-guard/webhook-url.policy';
-import { WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';
+import { DELIVERY_JOB_OPTIONS, WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';
+import { WebhookDeliveriesController } from './webhook-deliveries.controller';
+import { WebhookLogsService } from './webhook-logs.service';
 import { WebhookRegistryService } from './webhook-registry.service';
+import { WebhookStatsService } from './webhook-stats.service';
+import { WebhookTestService } from './webhook-test.service';
 import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
 
+/**
+ * Import this module and inject WebhooksService to emit events. The delivery worker lives in
+ * WebhookWorkerModule, loaded only in processes with WORKER_ENABLED.
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([Webhook, WebhookLog]),
-    BullModule.registerQueue({ name: WEBHOOK_DELIVERY_QUEUE }),
+    BullModule.registerQueueAsync({
+      name: WEBHOOK_DELIVERY_QUEUE,
+      inject: [ConfigService],
+      useFactory: (config: AppConfig) => ({
+        // Producers fail fast while Redis is down; the outbox relay catches up later.
+        connection: { url: config.get('REDIS_URL', { infer: true }), enableOfflineQueue: false },
+        defaultJobOptions: DELIVERY_JOB_OPTIONS,
+      }),
+    }),
   ],
-  controllers: [WebhooksController],
-  providers: [WebhookRegistryService, WebhookUrlPolicy],
-  exports: [WebhookRegistryService],
+  controllers: [WebhooksController, WebhookDeliveriesController],
+  providers: [
+    WebhooksService,
+    WebhookRegistryService,
+    WebhookLogsService,
+    WebhookStatsService,
+    WebhookTestService,
+    WebhookDeliveryService,
+    WebhookHttpClient,
+    DeliveryStore,
+    DeliveryQueue,
+    WebhookUrlPolicy,
+  ],
+  exports: [WebhooksService, WebhookDeliveryService, DeliveryQueue, TypeOrmModule],
 })
 export class WebhooksModule {}

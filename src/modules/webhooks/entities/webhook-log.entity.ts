@@ -52,6 +52,10 @@ export class WebhookLog {
   @Column('int', { default: 0 })
   attemptCount: number;
 
+  /** attempt_count when the current round began: a manual retry grants a full retry policy again. */
+  @Column('int', { default: 0 })
+  retryBase: number;
+
   @Column('jsonb', { default: [] })
   attempts: DeliveryAttempt[];
 

@@ -1,0 +1,106 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import axios, { AxiosInstance, AxiosResponse } from 'axios';
+import http from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+import { parseRetryAfter } from './retry-schedule';
+
+/** Bytes of the response body kept on the log. */
+export const RESPONSE_BODY_LIMIT = 1024;
+/** Bytes read before giving up on keeping the connection for reuse. */
+const DRAIN_LIMIT = 64 * 1024;
+
+export interface HttpAttemptResult {
+  statusCode: number | null;
+  responseBody: string | null;
+  responseTimeMs: number;
+  error: string | null;
+  retryAfterMs: number | null;
+}
+
+/**
+ * One POST per call over keep-alive agents. Never follows redirects, never throws: every
+ * outcome (status, network error, timeout) comes back as a result to record.
+ */
+@Injectable()
+export class WebhookHttpClient implements OnModuleDestroy {
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 512 });
+  private readonly axios: AxiosInstance = axios.create({
+    httpAgent: this.httpAgent,
+    httpsAgent: this.httpsAgent,
+    maxRedirects: 0,
+    responseType: 'stream',
+    validateStatus: () => true,
+    transitional: { clarifyTimeoutError: true },
+    proxy: false,
+  });
+
+  async post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<HttpAttemptResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const response: AxiosResponse<Readable> = await this.axios.post(url, body, {
+        headers,
+        timeout: timeoutMs,
+        signal,
+      });
+      const responseBody = await readLimited(response.data, signal);
+      return {
+        statusCode: response.status,
+        responseBody,
+        responseTimeMs: elapsed(),
+        error: response.status >= 200 && response.status < 300 ? null : describeStatus(response),
+        retryAfterMs: parseRetryAfter(response.headers['retry-after'] as string | undefined),
+      };
+    } catch (error) {
+      const timedOut = signal.aborted || (error as { code?: string }).code === 'ETIMEDOUT';
+      return {
+        statusCode: null,
+        responseBody: null,
+        responseTimeMs: elapsed(),
+        error: timedOut ? `Timed out after ${timeoutMs} ms` : networkError(error),
+        retryAfterMs: null,
+      };
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+async function readLimited(stream: Readable, signal: AbortSignal): Promise<string> {
+  const chunks: Buffer[] = [];
+  let read = 0;
+  for await (const chunk of stream) {
+    if (signal.aborted) throw new Error('aborted');
+    const buffer = chunk as Buffer;
+    if (read < RESPONSE_BODY_LIMIT) chunks.push(buffer);
+    read += buffer.length;
+    if (read > DRAIN_LIMIT) {
+      stream.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8');
+}
+
+function describeStatus(response: AxiosResponse): string {
+  if (response.status >= 300 && response.status < 400) {
+    return `Redirect (HTTP ${response.status}) not followed`;
+  }
+  return `HTTP ${response.status}`;
+}
+
+function networkError(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  return code ? `${code}: ${message ?? 'request failed'}` : (message ?? 'request failed');
+}

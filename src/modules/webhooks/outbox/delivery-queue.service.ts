@@ -1,0 +1,69 @@
+import { withTimeout } from '../../../common/with-timeout';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
+
+const ADD_TIMEOUT_MS = 2000;
+const BULK_SIZE = 1000;
+
+/**
+ * Puts deliveries on the queue, one job per log row with jobId = log id. Failures to reach
+ * Redis are logged, not thrown: the rows stay pending in Postgres and the relay enqueues them.
+ */
+@Injectable()
+export class DeliveryQueue {
+  private readonly logger = new Logger(DeliveryQueue.name);
+
+  constructor(
+    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
+  ) {}
+
+  /** For rows that just became due: adds them in bulk. Returns whether Redis took them. */
+  async enqueue(logIds: readonly string[]): Promise<boolean> {
+    try {
+      for (let start = 0; start < logIds.length; start += BULK_SIZE) {
+        const jobs = logIds.slice(start, start + BULK_SIZE).map((logId) => ({
+          name: 'deliver',
+          data: { logId },
+          opts: { jobId: logId },
+        }));
+        await withTimeout(
+          this.queue.addBulk(jobs),
+          ADD_TIMEOUT_MS,
+          `Redis did not answer within ${ADD_TIMEOUT_MS} ms`,
+        );
+      }
+      return true;
+    } catch (error) {
+      this.logger.warn(
+        `Could not enqueue ${logIds.length} deliveries, the relay will retry: ${(error as Error).message}`,
+      );
+      return false;
+    }
+  }
+
+  /**
+   * For rows that may or may not have a job (relay, manual retry): adds the missing ones and
+   * revives finished ones; live jobs are left alone.
+   */
+  async ensureQueued(logIds: readonly string[]): Promise<number> {
+    const missing: string[] = [];
+    for (const logId of logIds) {
+      const job = await this.queue.getJob(logId);
+      if (!job) {
+        missing.push(logId);
+        continue;
+      }
+      const state = await job.getState();
+      if (state === 'failed' || state === 'completed') {
+        await job.remove();
+        missing.push(logId);
+      }
+    }
+    if (missing.length > 0 && !(await this.enqueue(missing))) {
+      throw new Error('Redis did not accept the deliveries');
+    }
+    return missing.length;
+  }
+}

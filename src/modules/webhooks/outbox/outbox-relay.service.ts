@@ -1,0 +1,75 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../../../database/query-rows';
+import { DeliveryQueue } from './delivery-queue.service';
+
+export const RELAY_INTERVAL_MS = 5000;
+/** A due row this overdue has probably lost its job (Redis was down, a process died). */
+export const RELAY_GRACE = '10 seconds';
+const BATCH = 500;
+/** One relay at a time across all processes; the others skip their turn. */
+const RELAY_LOCK_KEY = 727_001;
+
+/**
+ * The outbox relay: Postgres is the source of truth, so every due delivery row without a live
+ * job is put back on the queue. Safe to run in many processes (advisory lock, idempotent
+ * jobIds, and the processor's claim ignores rows that are already final).
+ */
+@Injectable()
+export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.tick(), RELAY_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Re-enqueues overdue rows; returns how many jobs it created. */
+  async relayOnce(): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const [{ locked }] = await queryRows<{ locked: boolean }>(
+        manager,
+        'SELECT pg_try_advisory_xact_lock($1) AS locked',
+        [RELAY_LOCK_KEY],
+      );
+      if (!locked) return 0;
+      const rows = await queryRows<{ id: string }>(
+        manager,
+        `SELECT id FROM webhook_logs
+          WHERE status IN ('pending', 'sending', 'retrying')
+            AND next_attempt_at < now() - interval '${RELAY_GRACE}'
+          ORDER BY next_attempt_at
+          LIMIT ${BATCH}`,
+      );
+      if (rows.length === 0) return 0;
+      const created = await this.queue.ensureQueued(rows.map((row) => row.id));
+      if (created > 0) this.logger.warn(`Relayed ${created} deliveries that had no queued job`);
+      return created;
+    });
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.relayOnce();
+    try {
+      await this.running;
+    } catch (error) {
+      this.logger.warn(`Relay pass failed: ${(error as Error).message}`);
+    } finally {
+      this.running = undefined;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { Page } from '../../common/pagination/pagination.dto';
+import { queryRows } from '../../database/query-rows';
+import { ListLogsQuery } from './dto/list-logs.query';
+import { WebhookLog } from './entities/webhook-log.entity';
+import { DeliveryQueue } from './outbox/delivery-queue.service';
+import { WebhookRegistryService } from './webhook-registry.service';
+
+/** Delivery logs of one tenant's webhook: reading them and sending them again. */
+@Injectable()
+export class WebhookLogsService {
+  private readonly logger = new Logger(WebhookLogsService.name);
+
+  constructor(
+    @InjectRepository(WebhookLog) private readonly logs: Repository<WebhookLog>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly registry: WebhookRegistryService,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  async list(tenantId: string, webhookId: string, query: ListLogsQuery): Promise<Page<WebhookLog>> {
+    await this.registry.findOne(tenantId, webhookId);
+    const builder = this.logs
+      .createQueryBuilder('log')
+      .where('log.webhook_id = :webhookId AND log.tenant_id = :tenantId', { webhookId, tenantId })
+      .orderBy('log.created_at', 'DESC')
+      .addOrderBy('log.id', 'DESC')
+      .skip((query.page - 1) * query.limit)
+      .take(query.limit);
+    if (query.status) builder.andWhere('log.status = :status', { status: query.status });
+    if (query.eventType)
+      builder.andWhere('log.event_type = :eventType', { eventType: query.eventType });
+    if (query.from) builder.andWhere('log.created_at >= :from', { from: query.from });
+    if (query.to) builder.andWhere('log.created_at < :to', { to: query.to });
+    const [data, total] = await builder.getManyAndCount();
+    return { data, meta: { page: query.page, limit: query.limit, total } };
+  }
+
+  async findOne(tenantId: string, webhookId: string, logId: string): Promise<WebhookLog> {
+    const log = await this.logs.findOneBy({ id: logId, webhookId, tenantId });
+    if (!log) throw new NotFoundException('Delivery log not found');
+    return log;
+  }
+
+  /** Sends a finished delivery again now, with a fresh round of the retry policy. */
+  async retry(tenantId: string, webhookId: string, logId: string): Promise<void> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `UPDATE webhook_logs
+          SET status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
+              completed_at = NULL, updated_at = now()
+        WHERE id = $1 AND webhook_id = $2 AND tenant_id = $3 AND status IN ('success', 'failed')
+        RETURNING id`,
+      [logId, webhookId, tenantId],
+    );
+    if (rows.length === 0) {
+      await this.findOne(tenantId, webhookId, logId);
+      throw new ConflictException('This delivery is still in progress');
+    }
+    await this.requeue([logId]);
+  }
+
+  /** Re-queues every failed delivery of the webhook created since `since`. */
+  async recover(tenantId: string, webhookId: string, since: Date): Promise<number> {
+    await this.registry.findOne(tenantId, webhookId);
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `UPDATE webhook_logs
+          SET status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
+              completed_at = NULL, updated_at = now()
+        WHERE webhook_id = $1 AND tenant_id = $2 AND status = 'failed' AND created_at >= $3
+        RETURNING id`,
+      [webhookId, tenantId, since],
+    );
+    await this.requeue(rows.map((row) => row.id));
+    return rows.length;
+  }
+
+  /** The rows are pending in Postgres already; if Redis is away the relay enqueues them. */
+  private async requeue(logIds: string[]): Promise<void> {
+    try {
+      await this.queue.ensureQueued(logIds);
+    } catch (error) {
+      this.logger.warn(`Re-queue deferred to the relay: ${(error as Error).message}`);
+    }
+  }
+}

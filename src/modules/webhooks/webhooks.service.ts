@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../../database/query-rows';
+import {
+  isKnownEventType,
+  subscriptionPatternsFor,
+  WebhookEventType,
+} from './events/event-catalog';
+import { runAfterCommit } from './outbox/after-commit.subscriber';
+import { DeliveryQueue } from './outbox/delivery-queue.service';
+import { InvalidWebhookEventError } from './webhook-event.error';
+
+export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
+const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
+
+export interface TriggerOptions {
+  /** Idempotency key: an id seen before for the tenant is not delivered again. */
+  eventId?: string;
+  /** The caller's transaction: deliveries exist if and only if it commits. */
+  manager?: EntityManager;
+}
+
+export interface TriggerResult {
+  eventId: string;
+  deliveries: number;
+}
+
+/** The in-process API other modules call to emit webhook events. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  /**
+   * Writes one pending log per subscribed active webhook in one statement (the outbox) and
+   * enqueues them after commit. Throws InvalidWebhookEventError and writes nothing when the
+   * event can never be delivered.
+   */
+  async triggerEvent(
+    tenantId: string,
+    eventType: WebhookEventType,
+    data: Record<string, unknown>,
+    options: TriggerOptions = {},
+  ): Promise<TriggerResult> {
+    const eventId = options.eventId ?? `evt_${randomUUID().replace(/-/g, '')}`;
+    const payload = envelope(eventId, eventType, data);
+    if (!isUUID(tenantId)) throw new InvalidWebhookEventError('tenantId must be a UUID');
+    if (!EVENT_ID_PATTERN.test(eventId)) {
+      throw new InvalidWebhookEventError(
+        'eventId must be 1-255 letters, digits, "_", ".", ":" or "-"',
+      );
+    }
+
+    const logIds = await queryRows<{ id: string }>(
+      options.manager ?? this.db,
+      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
+       SELECT $1::uuid, w.id, $2::varchar, $3::varchar, $4::jsonb, now()
+         FROM webhooks w
+        WHERE w.tenant_id = $1::uuid AND w.is_active AND w.events && $5::text[]
+          AND ($6::boolean OR NOT EXISTS (
+                SELECT 1 FROM webhook_logs l WHERE l.tenant_id = $1::uuid AND l.event_id = $2::varchar))
+       ON CONFLICT (webhook_id, event_id) DO NOTHING
+       RETURNING id`,
+      [tenantId, eventId, eventType, payload, subscriptionPatternsFor(eventType), !options.eventId],
+    );
+    const ids = logIds.map((row) => row.id);
+    if (ids.length > 0) {
+      const enqueue = () => void this.queue.enqueue(ids);
+      if (options.manager) runAfterCommit(options.manager, enqueue);
+      else await this.queue.enqueue(ids);
+    }
+    return { eventId, deliveries: ids.length };
+  }
+}
+
+/** The request body receivers get, serialized once and validated for type and size. */
+function envelope(eventId: string, eventType: string, data: Record<string, unknown>): string {
+  if (!isKnownEventType(eventType)) {
+    throw new InvalidWebhookEventError(`Unknown webhook event type "${eventType}"`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InvalidWebhookEventError('Webhook event data must be a plain object');
+  }
+  const body = JSON.stringify({
+    id: eventId,
+    type: eventType,
+    timestamp: new Date().toISOString(),
+    data,
+  });
+  const bytes = Buffer.byteLength(body);
+  if (bytes > MAX_EVENT_PAYLOAD_BYTES) {
+    throw new InvalidWebhookEventError(
+      `Webhook event payload is ${bytes} bytes; the limit is ${MAX_EVENT_PAYLOAD_BYTES}`,
+    );
+  }
+  return body;
+}

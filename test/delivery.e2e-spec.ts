@@ -1,0 +1,344 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
+import { TestReceiver } from './helpers/receiver';
+import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
+import { waitUntil } from './helpers/waiting';
+
+const BASE = '/api/v1/webhooks';
+const FAST_RETRIES = { maxAttempts: 3, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 1000 };
+
+describe('Delivery pipeline (e2e)', () => {
+  let t: TestApp;
+  let receiver: TestReceiver;
+  let webhooks: WebhooksService;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    receiver = await TestReceiver.start();
+    webhooks = t.app.get(WebhooksService);
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.close();
+  });
+
+  async function register(tenantId: string, path: string, overrides: Record<string, unknown> = {}) {
+    const res = await t
+      .as(tenantId)
+      .post(BASE, webhookBody({ url: receiver.url(path), retryPolicy: FAST_RETRIES, ...overrides }))
+      .expect(201);
+    return res.body as { id: string; secret: string };
+  }
+
+  async function logOf(tenantId: string, webhookId: string, finalOnly = true) {
+    return waitUntil(
+      async () => (await t.as(tenantId).get(`${BASE}/${webhookId}/logs`).expect(200)).body.data,
+      (logs: Array<{ status: string }>) =>
+        logs.length > 0 &&
+        (!finalOnly || logs.every((l) => l.status === 'success' || l.status === 'failed')),
+    );
+  }
+
+  it('delivers a signed POST that verifies with the standardwebhooks package and by hand', async () => {
+    const tenantId = randomUUID();
+    const path = `/signed-${randomUUID()}`;
+    const webhook = await register(tenantId, path, { headers: { 'X-Api-Key': 'k-123' } });
+    const result = await webhooks.triggerEvent(tenantId, 'message.sent', {
+      message: { id: 'm1', body: 'hi' },
+    });
+    expect(result.deliveries).toBe(1);
+
+    const [request] = await receiver.waitFor(1, path);
+    expect(request.method).toBe('POST');
+    const body = JSON.parse(request.body);
+    expect(body).toEqual({
+      id: result.eventId,
+      type: 'message.sent',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      data: { message: { id: 'm1', body: 'hi' } },
+    });
+    const h = request.headers;
+    expect(h['content-type']).toBe('application/json');
+    expect(h['user-agent']).toMatch(/^[\w-]+-Webhooks\/\d+\.\d+\.\d+$/);
+    expect(h['webhook-id']).toBe(result.eventId);
+    expect(Math.abs(Number(h['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(10);
+    expect(h['x-webhook-event']).toBe('message.sent');
+    expect(h['x-webhook-attempt']).toBe('1');
+    expect(h['x-api-key']).toBe('k-123');
+
+    const verified = new StandardWebhook(webhook.secret).verify(request.body, {
+      'webhook-id': h['webhook-id'] as string,
+      'webhook-timestamp': h['webhook-timestamp'] as string,
+      'webhook-signature': h['webhook-signature'] as string,
+    });
+    expect(verified).toEqual(body);
+    const legacy = createHmac('sha256', webhook.secret).update(request.body).digest('hex');
+    expect(h['x-webhook-signature']).toBe(`sha256=${legacy}`);
+
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(h['x-webhook-delivery']).toBe(log.id);
+    expect(log).toMatchObject({
+      status: 'success',
+      isSuccess: true,
+      attemptCount: 1,
+      responseStatus: 200,
+      responseBody: 'ok',
+    });
+  });
+
+  it('matches exact types, category patterns and *, skipping inactive webhooks and other tenants', async () => {
+    const tenantId = randomUUID();
+    const exact = await register(tenantId, '/m-exact', { events: ['campaign.started'] });
+    const pattern = await register(tenantId, '/m-pattern', { events: ['campaign.*'] });
+    const all = await register(tenantId, '/m-all', { events: ['*'] });
+    await register(tenantId, '/m-other', { events: ['message.sent'] });
+    await register(tenantId, '/m-inactive', { events: ['*'], isActive: false });
+    await register(randomUUID(), '/m-stranger', { events: ['*'] });
+
+    const result = await webhooks.triggerEvent(tenantId, 'campaign.started', {
+      campaign: { id: 'c1' },
+    });
+    expect(result.deliveries).toBe(3);
+    await receiver.waitFor(1, '/m-exact');
+    await receiver.waitFor(1, '/m-pattern');
+    await receiver.waitFor(1, '/m-all');
+    for (const w of [exact, pattern, all]) await logOf(tenantId, w.id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received('/m-other')).toHaveLength(0);
+    expect(receiver.received('/m-inactive')).toHaveLength(0);
+    expect(receiver.received('/m-stranger')).toHaveLength(0);
+    const ids = ['/m-exact', '/m-pattern', '/m-all'].map(
+      (p) => receiver.received(p)[0].headers['webhook-id'],
+    );
+    expect(new Set(ids)).toEqual(new Set([result.eventId]));
+  });
+
+  it('retries 500, 500, 200 into one success with three attempts and one webhook-id', async () => {
+    const tenantId = randomUUID();
+    const path = `/flaky-${randomUUID()}`;
+    receiver.script(
+      path,
+      { status: 500, body: 'boom' },
+      { status: 500, body: 'boom' },
+      { status: 200, body: 'fine' },
+    );
+    const webhook = await register(tenantId, path);
+    await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+
+    const requests = await receiver.waitFor(3, path);
+    expect(requests.map((r) => r.headers['x-webhook-attempt'])).toEqual(['1', '2', '3']);
+    expect(new Set(requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(log).toMatchObject({ status: 'success', attemptCount: 3, responseStatus: 200 });
+    const detail = await t.as(tenantId).get(`${BASE}/${webhook.id}/logs/${log.id}`).expect(200);
+    expect(detail.body.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([
+      500, 500, 200,
+    ]);
+    expect(detail.body.attempts.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2, 3]);
+    const w = (await t.as(tenantId).get(`${BASE}/${webhook.id}`).expect(200)).body;
+    expect(w).toMatchObject({
+      totalDeliveries: 1,
+      successfulDeliveries: 1,
+      failedDeliveries: 0,
+      consecutiveFailures: 0,
+    });
+  });
+
+  it('fails finally after maxAttempts and counts the failure', async () => {
+    const tenantId = randomUUID();
+    const path = `/down-${randomUUID()}`;
+    receiver.script(
+      path,
+      ...Array.from({ length: 5 }, () => ({ status: 503, body: 'unavailable' })),
+    );
+    const webhook = await register(tenantId, path, {
+      retryPolicy: { ...FAST_RETRIES, maxAttempts: 2 },
+    });
+    await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(log).toMatchObject({
+      status: 'failed',
+      attemptCount: 2,
+      responseStatus: 503,
+      errorMessage: 'HTTP 503',
+    });
+    expect(receiver.received(path)).toHaveLength(2);
+    const w = (await t.as(tenantId).get(`${BASE}/${webhook.id}`).expect(200)).body;
+    expect(w).toMatchObject({
+      totalDeliveries: 1,
+      failedDeliveries: 1,
+      consecutiveFailures: 1,
+      isActive: true,
+    });
+    expect(w.lastFailureAt).not.toBeNull();
+  });
+
+  it('treats a timeout as a failed attempt', async () => {
+    const tenantId = randomUUID();
+    const path = `/slow-${randomUUID()}`;
+    receiver.script(path, { status: 200, delayMs: 2500 });
+    const webhook = await register(tenantId, path, {
+      timeoutMs: 1000,
+      retryPolicy: { ...FAST_RETRIES, maxAttempts: 1 },
+    });
+    await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(log.status).toBe('failed');
+    expect(log.errorMessage).toMatch(/timed out/i);
+    expect(log.responseTimeMs).toBeGreaterThanOrEqual(900);
+  });
+
+  it('does not follow redirects: a 3xx is a failed attempt', async () => {
+    const tenantId = randomUUID();
+    const path = `/moved-${randomUUID()}`;
+    const target = `/target-${randomUUID()}`;
+    receiver.script(path, { status: 302, headers: { location: receiver.url(target) } });
+    const webhook = await register(tenantId, path, {
+      retryPolicy: { ...FAST_RETRIES, maxAttempts: 1 },
+    });
+    await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(log).toMatchObject({ status: 'failed', responseStatus: 302 });
+    expect(log.errorMessage).toMatch(/redirect/i);
+    expect(receiver.received(target)).toHaveLength(0);
+  });
+
+  it('disables the webhook at once on 410 Gone', async () => {
+    const tenantId = randomUUID();
+    const path = `/gone-${randomUUID()}`;
+    receiver.script(path, { status: 410 });
+    const webhook = await register(tenantId, path);
+    await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(log).toMatchObject({ status: 'failed', attemptCount: 1, responseStatus: 410 });
+    const w = (await t.as(tenantId).get(`${BASE}/${webhook.id}`).expect(200)).body;
+    expect(w).toMatchObject({ isActive: false, status: 'disabled' });
+    expect(w.disabledReason).toMatch(/410/);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    const tenantId = randomUUID();
+    const path = `/busy-${randomUUID()}`;
+    receiver.script(path, { status: 429, headers: { 'retry-after': '2' } });
+    const webhook = await register(tenantId, path, {
+      retryPolicy: { ...FAST_RETRIES, maxDelayMs: 5000 },
+    });
+    await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+    const [first, second] = await receiver.waitFor(2, path);
+    expect(second.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(1900);
+    await logOf(tenantId, webhook.id);
+  });
+
+  it('delivers an eventId given twice only once', async () => {
+    const tenantId = randomUUID();
+    const path = `/idem-${randomUUID()}`;
+    await register(tenantId, path);
+    const first = await webhooks.triggerEvent(
+      tenantId,
+      'message.sent',
+      { n: 1 },
+      { eventId: 'order-42' },
+    );
+    const second = await webhooks.triggerEvent(
+      tenantId,
+      'message.sent',
+      { n: 1 },
+      { eventId: 'order-42' },
+    );
+    expect(first).toEqual({ eventId: 'order-42', deliveries: 1 });
+    expect(second).toEqual({ eventId: 'order-42', deliveries: 0 });
+    await receiver.waitFor(1, path);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received(path)).toHaveLength(1);
+  });
+
+  it('rejects unknown types, oversized payloads and bad ids without writing anything', async () => {
+    const tenantId = randomUUID();
+    await register(tenantId, '/never');
+    const count = async () =>
+      (
+        await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM webhook_logs WHERE tenant_id = $1`,
+          [tenantId],
+        )
+      )[0].n;
+    await expect(webhooks.triggerEvent(tenantId, 'message.nope' as never, {})).rejects.toThrow(
+      /Unknown webhook event type/,
+    );
+    await expect(
+      webhooks.triggerEvent(tenantId, 'message.sent', { big: 'x'.repeat(256 * 1024) }),
+    ).rejects.toThrow(/limit/);
+    await expect(webhooks.triggerEvent('not-a-tenant', 'message.sent', {})).rejects.toThrow(
+      /tenantId/,
+    );
+    await expect(
+      webhooks.triggerEvent(tenantId, 'message.sent', {}, { eventId: '' }),
+    ).rejects.toThrow(/eventId/);
+    expect(await count()).toBe(0);
+  });
+
+  it('writes deliveries only when the caller transaction commits', async () => {
+    const tenantId = randomUUID();
+    const path = `/tx-${randomUUID()}`;
+    const webhook = await register(tenantId, path);
+    await expect(
+      t.dataSource.transaction(async (manager) => {
+        await webhooks.triggerEvent(tenantId, 'message.sent', { n: 'rolled back' }, { manager });
+        throw new Error('business failure');
+      }),
+    ).rejects.toThrow('business failure');
+    const committed = await t.dataSource.transaction((manager) =>
+      webhooks.triggerEvent(tenantId, 'message.sent', { n: 'committed' }, { manager }),
+    );
+    const [request] = await receiver.waitFor(1, path);
+    expect(JSON.parse(request.body).id).toBe(committed.eventId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received(path)).toHaveLength(1);
+    const logs = await logOf(tenantId, webhook.id);
+    expect(logs).toHaveLength(1);
+  });
+
+  it('signs with both secrets during a rotation grace period', async () => {
+    const tenantId = randomUUID();
+    const path = `/rotate-${randomUUID()}`;
+    const webhook = await register(tenantId, path);
+    const { secret } = (
+      await t.as(tenantId).post(`${BASE}/${webhook.id}/rotate-secret`, {}).expect(200)
+    ).body;
+    await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+    const [request] = await receiver.waitFor(1, path);
+    const headers = {
+      'webhook-id': request.headers['webhook-id'] as string,
+      'webhook-timestamp': request.headers['webhook-timestamp'] as string,
+      'webhook-signature': request.headers['webhook-signature'] as string,
+    };
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(() => new StandardWebhook(secret).verify(request.body, headers)).not.toThrow();
+    expect(() => new StandardWebhook(webhook.secret).verify(request.body, headers)).not.toThrow();
+    const legacy = createHmac('sha256', secret).update(request.body).digest('hex');
+    expect(request.headers['x-webhook-signature']).toBe(`sha256=${legacy}`);
+  });
+
+  it('keeps counters exact under concurrent deliveries', async () => {
+    const tenantId = randomUUID();
+    const path = `/busy-counter-${randomUUID()}`;
+    const webhook = await register(tenantId, path);
+    const events = 200;
+    await Promise.all(
+      Array.from({ length: events }, (_, i) =>
+        webhooks.triggerEvent(tenantId, 'message.sent', { i }),
+      ),
+    );
+    await receiver.waitFor(events, path, 30000);
+    const w = await waitUntil(
+      async () => (await t.as(tenantId).get(`${BASE}/${webhook.id}`).expect(200)).body,
+      (body: { totalDeliveries: number }) => body.totalDeliveries === events,
+    );
+    expect(w).toMatchObject({
+      totalDeliveries: events,
+      successfulDeliveries: events,
+      failedDeliveries: 0,
+    });
+  });
+});
