@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
  * Raw SQL returning rows. TypeORM answers UPDATE/DELETE with `[rows, count]` and everything
  * else with `rows`; this hides the difference.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers name the row shape
 export async function queryRows<T = Record<string, any>>(
   db: DataSource | EntityManager,
   sql: string,
