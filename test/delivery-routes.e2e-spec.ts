@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
+import { TestReceiver } from './helpers/receiver';
+import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
+import { waitUntil } from './helpers/waiting';
+
+const BASE = '/api/v1/webhooks';
+const ONE_ATTEMPT = { maxAttempts: 1, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 1000 };
+
+interface Log {
+  id: string;
+  status: string;
+  eventType: string;
+  attemptCount: number;
+}
+
+describe('Delivery routes (e2e)', () => {
+  let t: TestApp;
+  let receiver: TestReceiver;
+  let webhooks: WebhooksService;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    receiver = await TestReceiver.start();
+    webhooks = t.app.get(WebhooksService);
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.close();
+  });
+
+  async function setup(path: string, overrides: Record<string, unknown> = {}) {
+    const tenantId = randomUUID();
+    const tenant = t.as(tenantId);
+    const webhook = (
+      await tenant
+        .post(
+          BASE,
+          webhookBody({ url: receiver.url(path), retryPolicy: ONE_ATTEMPT, ...overrides }),
+        )
+        .expect(201)
+    ).body as { id: string; secret: string };
+    const logs = (query = '') =>
+      waitUntil(
+        async () => (await tenant.get(`${BASE}/${webhook.id}/logs${query}`).expect(200)).body,
+        (page: { data: Log[] }) =>
+          page.data.every((l) => l.status === 'success' || l.status === 'failed'),
+      );
+    return { tenantId, tenant, webhook, logs };
+  }
+
+  describe('POST /:id/test', () => {
+    it('sends the webhook.test sample synchronously and logs it', async () => {
+      const path = `/test-${randomUUID()}`;
+      receiver.script(path, { status: 201, body: 'created!' });
+      const { tenant, webhook } = await setup(path);
+      const res = await tenant.post(`${BASE}/${webhook.id}/test`, {}).expect(200);
+      expect(res.body).toEqual({
+        success: true,
+        statusCode: 201,
+        responseTimeMs: expect.any(Number),
+        responseBody: 'created!',
+        error: null,
+        logId: expect.any(String),
+      });
+      const [request] = receiver.received(path);
+      const body = JSON.parse(request.body);
+      expect(body.type).toBe('webhook.test');
+      expect(body.data.webhookId).toBe(webhook.id);
+      expect(request.headers['x-webhook-delivery']).toBe(res.body.logId);
+      const log = (await tenant.get(`${BASE}/${webhook.id}/logs/${res.body.logId}`).expect(200))
+        .body;
+      expect(log).toMatchObject({
+        status: 'success',
+        eventType: 'webhook.test',
+        attemptCount: 1,
+        responseStatus: 201,
+      });
+      expect(log.attempts).toHaveLength(1);
+    });
+
+    it('reports a failure without retrying, with a chosen event type and payload', async () => {
+      const path = `/test-fail-${randomUUID()}`;
+      receiver.script(path, { status: 500, body: 'nope' });
+      const { tenant, webhook } = await setup(path, {
+        retryPolicy: { ...ONE_ATTEMPT, maxAttempts: 5 },
+      });
+      const res = await tenant
+        .post(`${BASE}/${webhook.id}/test`, {
+          eventType: 'message.sent',
+          payload: { custom: true },
+        })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        success: false,
+        statusCode: 500,
+        responseBody: 'nope',
+        error: 'HTTP 500',
+      });
+      expect(JSON.parse(receiver.received(path)[0].body)).toMatchObject({
+        type: 'message.sent',
+        data: { custom: true },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(receiver.received(path)).toHaveLength(1);
+      const log = (await tenant.get(`${BASE}/${webhook.id}/logs/${res.body.logId}`).expect(200))
+        .body;
+      expect(log.status).toBe('failed');
+    });
+
+    it('validates the body and the tenant', async () => {
+      const { tenant, webhook } = await setup('/test-validation');
+      await tenant.post(`${BASE}/${webhook.id}/test`, { eventType: 'nope' }).expect(400);
+      await tenant.post(`${BASE}/${webhook.id}/test`, { payload: 'text' }).expect(400);
+      await tenant.post(`${BASE}/${webhook.id}/test`, { extra: 1 }).expect(400);
+      await t.as(randomUUID()).post(`${BASE}/${webhook.id}/test`, {}).expect(404);
+      expect(receiver.received('/test-validation')).toHaveLength(0);
+    });
+  });
+
+  describe('logs', () => {
+    it('lists newest first with status, eventType and date filters and pagination', async () => {
+      const path = `/logs-${randomUUID()}`;
+      receiver.script(path, { status: 200 }, { status: 500 }, { status: 200 });
+      const { tenantId, tenant, webhook, logs } = await setup(path, { events: ['*'] });
+      for (const type of ['message.sent', 'message.read', 'campaign.started'] as const) {
+        await webhooks.triggerEvent(tenantId, type, { type });
+        await receiver.waitFor(receiver.received(path).length + 1, path);
+      }
+      const all = await logs();
+      expect(all.meta).toEqual({ page: 1, limit: 20, total: 3 });
+      expect(all.data.map((l: Log) => l.eventType)).toEqual([
+        'campaign.started',
+        'message.read',
+        'message.sent',
+      ]);
+      expect(all.data[0]).not.toHaveProperty('attempts');
+
+      const failed = (await tenant.get(`${BASE}/${webhook.id}/logs?status=failed`).expect(200))
+        .body;
+      expect(failed.data.map((l: Log) => l.eventType)).toEqual(['message.read']);
+      const byType = (
+        await tenant.get(`${BASE}/${webhook.id}/logs?eventType=campaign.started`).expect(200)
+      ).body;
+      expect(byType.meta.total).toBe(1);
+      const paged = (await tenant.get(`${BASE}/${webhook.id}/logs?limit=1&page=3`).expect(200))
+        .body;
+      expect(paged.data.map((l: Log) => l.eventType)).toEqual(['message.sent']);
+      const future = new Date(Date.now() + 60_000).toISOString();
+      expect(
+        (await tenant.get(`${BASE}/${webhook.id}/logs?from=${future}`).expect(200)).body.meta.total,
+      ).toBe(0);
+      expect(
+        (await tenant.get(`${BASE}/${webhook.id}/logs?to=${future}`).expect(200)).body.meta.total,
+      ).toBe(3);
+
+      for (const bad of ['status=done', 'from=yesterday', 'limit=500', 'page=-1', 'other=1']) {
+        const res = await tenant.get(`${BASE}/${webhook.id}/logs?${bad}`);
+        expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+      }
+    });
+
+    it("hides another tenant's logs and answers 404 for unknown ids", async () => {
+      const path = `/logs-iso-${randomUUID()}`;
+      const { tenantId, tenant, webhook, logs } = await setup(path);
+      await webhooks.triggerEvent(tenantId, 'message.sent', {});
+      const [log] = (await logs()).data;
+      const stranger = t.as(randomUUID());
+      await stranger.get(`${BASE}/${webhook.id}/logs`).expect(404);
+      await stranger.get(`${BASE}/${webhook.id}/logs/${log.id}`).expect(404);
+      await stranger.post(`${BASE}/${webhook.id}/logs/${log.id}/retry`).expect(404);
+      await stranger
+        .post(`${BASE}/${webhook.id}/recover`, { since: new Date(0).toISOString() })
+        .expect(404);
+      await stranger.get(`${BASE}/${webhook.id}/stats`).expect(404);
+      await tenant.get(`${BASE}/${webhook.id}/logs/${randomUUID()}`).expect(404);
+      await tenant.get(`${BASE}/${webhook.id}/logs/not-a-uuid`).expect(400);
+    });
+  });
+
+  describe('retry and recover', () => {
+    it('retries one finished delivery now, with the same webhook-id', async () => {
+      const path = `/retry-${randomUUID()}`;
+      receiver.script(path, { status: 500 });
+      const { tenantId, tenant, webhook, logs } = await setup(path);
+      const { eventId } = await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+      const [failed] = (await logs()).data;
+      expect(failed.status).toBe('failed');
+
+      await tenant.post(`${BASE}/${webhook.id}/logs/${failed.id}/retry`).expect(202);
+      const requests = await receiver.waitFor(2, path);
+      expect(requests.map((r) => r.headers['webhook-id'])).toEqual([eventId, eventId]);
+      expect(requests.map((r) => r.headers['x-webhook-attempt'])).toEqual(['1', '2']);
+      const log = await waitUntil(
+        async () => (await tenant.get(`${BASE}/${webhook.id}/logs/${failed.id}`).expect(200)).body,
+        (body: Log) => body.status === 'success',
+      );
+      expect(log.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 200]);
+    });
+
+    it('refuses to retry a delivery still in progress', async () => {
+      const path = `/retry-busy-${randomUUID()}`;
+      const { tenantId, tenant, webhook } = await setup(path);
+      await t.dataSource.query(
+        `INSERT INTO webhook_logs (id, tenant_id, webhook_id, event_id, event_type, payload, status)
+         VALUES ($1, $2, $3, 'evt_busy', 'message.sent', '{}', 'retrying')`,
+        [randomUUID(), tenantId, webhook.id],
+      );
+      const [{ id }] = await t.dataSource.query(
+        `SELECT id FROM webhook_logs WHERE event_id = 'evt_busy'`,
+      );
+      await tenant.post(`${BASE}/${webhook.id}/logs/${id}/retry`).expect(409);
+    });
+
+    it('recovers every failed delivery since a date', async () => {
+      const path = `/recover-${randomUUID()}`;
+      receiver.script(path, { status: 500 }, { status: 500 }, { status: 503 });
+      const { tenantId, tenant, webhook, logs } = await setup(path);
+      for (let i = 0; i < 3; i++) await webhooks.triggerEvent(tenantId, 'message.sent', { i });
+      await receiver.waitFor(3, path);
+      await waitUntil(
+        logs,
+        (page: { data: Log[] }) => page.data.filter((l) => l.status === 'failed').length === 3,
+      );
+
+      const res = await tenant
+        .post(`${BASE}/${webhook.id}/recover`, {
+          since: new Date(Date.now() - 3600_000).toISOString(),
+        })
+        .expect(202);
+      expect(res.body).toEqual({ queued: 3 });
+      await receiver.waitFor(6, path);
+      await waitUntil(logs, (page: { data: Log[] }) =>
+        page.data.every((l) => l.status === 'success'),
+      );
+
+      const none = await tenant
+        .post(`${BASE}/${webhook.id}/recover`, { since: new Date(0).toISOString() })
+        .expect(202);
+      expect(none.body).toEqual({ queued: 0 });
+      await tenant.post(`${BASE}/${webhook.id}/recover`, {}).expect(400);
+      await tenant.post(`${BASE}/${webhook.id}/recover`, { since: 'last week' }).expect(400);
+    });
+  });
+
+  describe('GET /:id/stats', () => {
+    it('agrees with what the receiver saw', async () => {
+      const path = `/stats-${randomUUID()}`;
+      receiver.script(path, { status: 500 }, { status: 200 }, { status: 200 }, { status: 200 });
+      const { tenantId, tenant, webhook, logs } = await setup(path);
+      for (let i = 0; i < 4; i++) await webhooks.triggerEvent(tenantId, 'message.sent', { i });
+      await receiver.waitFor(4, path);
+      await waitUntil(logs, (page: { meta: { total: number } }) => page.meta.total === 4);
+      await logs();
+      const seen = receiver.received(path);
+
+      const stats = (await tenant.get(`${BASE}/${webhook.id}/stats?period=24h`).expect(200)).body;
+      expect(stats).toMatchObject({
+        period: '24h',
+        totalDeliveries: seen.length,
+        successfulDeliveries: 3,
+        failedDeliveries: 1,
+        pendingDeliveries: 0,
+        successRate: 75,
+        consecutiveFailures: 0,
+      });
+      expect(stats.averageResponseTimeMs).toBeGreaterThanOrEqual(0);
+      expect(stats.p95ResponseTimeMs).toBeGreaterThanOrEqual(stats.averageResponseTimeMs * 0.5);
+      expect(stats.lastSuccessAt).not.toBeNull();
+      expect(stats.lastFailureAt).not.toBeNull();
+      expect(stats.lastTriggeredAt).not.toBeNull();
+
+      await t.dataSource.query(
+        `UPDATE webhook_logs SET created_at = now() - interval '3 days' WHERE webhook_id = $1`,
+        [webhook.id],
+      );
+      expect(
+        (await tenant.get(`${BASE}/${webhook.id}/stats?period=24h`).expect(200)).body
+          .totalDeliveries,
+      ).toBe(0);
+      expect(
+        (await tenant.get(`${BASE}/${webhook.id}/stats?period=7d`).expect(200)).body
+          .totalDeliveries,
+      ).toBe(4);
+      expect((await tenant.get(`${BASE}/${webhook.id}/stats`).expect(200)).body.period).toBe('24h');
+      expect(
+        (await tenant.get(`${BASE}/${webhook.id}/stats?period=all`).expect(200)).body
+          .totalDeliveries,
+      ).toBe(4);
+      await tenant.get(`${BASE}/${webhook.id}/stats?period=1y`).expect(400);
+    });
+  });
+});
