@@ -8,6 +8,8 @@ import { parseEnv } from './config/env';
 import { typeOrmOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { RedisModule } from './redis/redis.module';
+import { CampaignsModule } from './modules/campaigns/campaigns.module';
+import { MessagesModule } from './modules/messages/messages.module';
 import { WebhookWorkerModule } from './modules/webhooks/webhook-worker.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
@@ -41,6 +43,8 @@ const workerRole = parseEnv(process.env).WORKER_ENABLED ? [WebhookWorkerModule] 
     AuthModule,
     HealthModule,
     WebhooksModule,
+    MessagesModule,
+    CampaignsModule,
     ...workerRole,
   ],
 })
