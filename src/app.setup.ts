@@ -2,6 +2,7 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
+import { RejectNulCharactersPipe } from './common/validation/reject-nul-characters.pipe';
 
 export const MAX_BODY_BYTES = '1mb';
 
@@ -13,6 +14,7 @@ export function setupApp(app: INestApplication): void {
   express.disable('x-powered-by');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(
+    new RejectNulCharactersPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -1,3 +1,5 @@
+import ipaddr from 'ipaddr.js';
+
 /**
  * Every environment variable of the service, parsed and validated once at boot.
  * An invalid value stops the process with a message naming the variable.
@@ -29,6 +31,9 @@ export const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 type Raw = Record<string, string | undefined>;
 
+const HOSTNAME =
+  /^(?=.{1,253}\.?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/;
+
 export class EnvValidationError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid environment configuration:\n  - ${problems.join('\n  - ')}`);
@@ -45,7 +50,7 @@ export function parseEnv(raw: Raw): AppEnv {
     try {
       return parse(value);
     } catch (error) {
-      problems.push(`${name}: ${(error as Error).message} (got "${value}")`);
+      problems.push(`${name}: ${(error as Error).message} (got "${withoutPassword(value)}")`);
       return fallback;
     }
   };
@@ -87,12 +92,7 @@ export function parseEnv(raw: Raw): AppEnv {
     ),
     DB_MIGRATIONS_RUN: read('DB_MIGRATIONS_RUN', true, boolean),
     WEBHOOK_ALLOW_PRIVATE_URLS: read('WEBHOOK_ALLOW_PRIVATE_URLS', false, boolean),
-    WEBHOOK_ALLOWED_HOSTS: read('WEBHOOK_ALLOWED_HOSTS', [] as string[], (v) =>
-      v
-        .split(',')
-        .map((host) => host.trim().toLowerCase())
-        .filter(Boolean),
-    ),
+    WEBHOOK_ALLOWED_HOSTS: read('WEBHOOK_ALLOWED_HOSTS', [] as string[], hostList),
     WEBHOOK_REQUIRE_HTTPS: read('WEBHOOK_REQUIRE_HTTPS', production, boolean),
     WEBHOOK_WORKER_CONCURRENCY: read('WEBHOOK_WORKER_CONCURRENCY', 50, integer(1, 1000)),
     WORKER_ENABLED: read('WORKER_ENABLED', true, boolean),
@@ -119,6 +119,40 @@ export function parseEnv(raw: Raw): AppEnv {
   }
   if (problems.length > 0) throw new EnvValidationError(problems);
   return env;
+}
+
+/** Hostnames, IP addresses and CIDRs, comma-separated. */
+function hostList(value: string): string[] {
+  const hosts = value
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
+  const invalid = hosts.filter((host) => {
+    if (host.includes('/')) {
+      try {
+        ipaddr.parseCIDR(host);
+        return false;
+      } catch {
+        return true;
+      }
+    }
+    return !ipaddr.isValid(host) && !HOSTNAME.test(host);
+  });
+  if (invalid.length > 0) {
+    throw new Error(`not hostnames, IP addresses or CIDRs: ${invalid.join(', ')}`);
+  }
+  return hosts;
+}
+
+function withoutPassword(value: string): string {
+  try {
+    const url = new URL(value);
+    if (!url.password) return value;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return value;
+  }
 }
 
 function boolean(value: string): boolean {

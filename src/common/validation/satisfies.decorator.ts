@@ -20,7 +20,12 @@ export function Satisfies(
       options,
       validator: {
         validate: (value: unknown) => list(value).length === 0,
-        defaultMessage: (args?: ValidationArguments) => list(args?.value).join('; '),
+        // With `each`, args.value is the whole array: name only the elements that fail.
+        defaultMessage: (args?: ValidationArguments) =>
+          (options?.each && Array.isArray(args?.value)
+            ? args.value.flatMap(list)
+            : list(args?.value)
+          ).join('; '),
       },
     });
   };

@@ -71,12 +71,12 @@ export class WebhookRegistryService {
   }
 
   async update(tenantId: string, id: string, dto: UpdateWebhookDto): Promise<Webhook> {
-    const webhook = await this.findOne(tenantId, id);
-    if (dto.url !== undefined) await this.urlPolicy.assertAllowed(dto.url);
     const nulls = Object.entries(dto)
       .filter(([field, value]) => value === null && !NULLABLE_FIELDS.has(field))
       .map(([field]) => `${field} must not be null`);
     if (nulls.length > 0) throw new BadRequestException(nulls);
+    const webhook = await this.findOne(tenantId, id);
+    if (dto.url !== undefined) await this.urlPolicy.assertAllowed(dto.url);
     const { retryPolicy, isActive, ...fields } = dto;
     Object.assign(webhook, stripUndefined(fields));
     if (retryPolicy) webhook.retryPolicy = mergeRetryPolicy(webhook.retryPolicy, retryPolicy);

@@ -1,10 +1,15 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DelayedError, Job } from 'bullmq';
+import { withTimeout } from '../../../common/with-timeout';
 import { AppConfig } from '../../../config/app-config';
+import { REDIS_CLIENT } from '../../../redis/redis.module';
+import Redis from 'ioredis';
 import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 import { WebhookDeliveryService } from './webhook-delivery.service';
+
+const MAX_DELIVERY_MS = 30_000;
 
 /**
  * Runs one attempt per job. A failed attempt with retries left moves the same job to the
@@ -14,19 +19,41 @@ import { WebhookDeliveryService } from './webhook-delivery.service';
 // A short lock (renewed every 5 s while a delivery runs) lets another worker take over a
 // killed worker's delivery within seconds instead of half a minute.
 @Processor(WEBHOOK_DELIVERY_QUEUE, { autorun: false, lockDuration: 10_000, stalledInterval: 5_000 })
-export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class WebhookDeliveryProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
 
   constructor(
     private readonly delivery: WebhookDeliveryService,
     @Inject(ConfigService) private readonly config: AppConfig,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {
     super();
   }
 
   onApplicationBootstrap(): void {
+    // Connection errors are retried by BullMQ; without a listener each one is printed raw.
+    this.worker.on('error', (error) => this.logger.warn(`Worker connection: ${error.message}`));
     this.worker.concurrency = this.config.get('WEBHOOK_WORKER_CONCURRENCY', { infer: true });
     void this.worker.run();
+  }
+
+  /**
+   * SIGTERM: stop taking jobs and let in-flight deliveries finish (each is bounded by its
+   * timeout, at most 30 s). With Redis unreachable nothing can be acknowledged anyway, so the
+   * worker closes at once; jobs it held go to another worker when their locks expire.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.redis.status !== 'ready') {
+      await this.worker.close(true);
+      return;
+    }
+    const graceMs = MAX_DELIVERY_MS + 5000;
+    if (!(await settlesWithin(this.worker.close(), graceMs))) {
+      this.logger.warn(`In-flight deliveries did not finish within ${graceMs} ms`);
+    }
   }
 
   async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
@@ -43,4 +70,11 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
       `Delivery job ${job?.id} failed (BullMQ attempt ${job?.attemptsMade}): ${error.message}`,
     );
   }
+}
+
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return withTimeout(promise, ms, 'timeout').then(
+    () => true,
+    (error: Error) => error.message !== 'timeout',
+  );
 }
