@@ -48,7 +48,7 @@ export class CreateWebhooks1764000000000 implements MigrationInterface {
         webhook_id uuid NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
         event_id varchar(255) NOT NULL,
         event_type varchar(100) NOT NULL,
-        payload jsonb NOT NULL,
+        payload json NOT NULL,
         status varchar(16) NOT NULL DEFAULT 'pending'
           CHECK (status IN ('pending', 'sending', 'success', 'retrying', 'failed')),
         attempt_count integer NOT NULL DEFAULT 0,
@@ -63,6 +63,7 @@ export class CreateWebhooks1764000000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         completed_at timestamptz
       )`);
+    // payload is json, not jsonb: receivers get the body byte for byte as triggerEvent built it.
     // Idempotency: one delivery per event and endpoint, whatever retries the producer makes.
     await queryRunner.query(
       `CREATE UNIQUE INDEX uq_webhook_logs_webhook_event ON webhook_logs (webhook_id, event_id)`,

@@ -59,7 +59,7 @@ export class WebhooksService {
     const logIds = await queryRows<{ id: string }>(
       options.manager ?? this.db,
       `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
-       SELECT $1::uuid, w.id, $2::varchar, $3::varchar, $4::jsonb, now()
+       SELECT $1::uuid, w.id, $2::varchar, $3::varchar, $4::json, now()
          FROM webhooks w
         WHERE w.tenant_id = $1::uuid AND w.is_active AND w.events && $5::text[]
           AND ($6::boolean OR NOT EXISTS (
@@ -92,6 +92,11 @@ function envelope(eventId: string, eventType: string, data: Record<string, unkno
     timestamp: new Date().toISOString(),
     data,
   });
+  if (body.includes('\\u0000')) {
+    throw new InvalidWebhookEventError(
+      'Webhook event data must not contain NUL (\\u0000) characters',
+    );
+  }
   const bytes = Buffer.byteLength(body);
   if (bytes > MAX_EVENT_PAYLOAD_BYTES) {
     throw new InvalidWebhookEventError(

@@ -11,7 +11,8 @@ export interface ClaimedDelivery {
   webhookId: string;
   eventId: string;
   eventType: string;
-  payload: Record<string, unknown>;
+  /** The request body exactly as triggerEvent serialized it. */
+  body: string;
   attempt: number;
   attemptInRound: number;
   url: string;
@@ -52,7 +53,7 @@ export class DeliveryStore {
             SET status = 'sending', attempt_count = attempt_count + 1,
                 next_attempt_at = now() + interval '${SENDING_LEASE}', updated_at = now()
           WHERE id = $1 AND status IN ('pending', 'sending', 'retrying')
-          RETURNING id, webhook_id, event_id, event_type, payload, attempt_count, retry_base)
+          RETURNING id, webhook_id, event_id, event_type, payload::text AS body, attempt_count, retry_base)
        SELECT c.*, w.url, w.headers, w.retry_policy, w.timeout_ms, w.is_active, w.secret,
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret
          FROM claimed c JOIN webhooks w ON w.id = c.webhook_id`,
@@ -65,7 +66,7 @@ export class DeliveryStore {
       webhookId: row.webhook_id,
       eventId: row.event_id,
       eventType: row.event_type,
-      payload: row.payload,
+      body: row.body,
       attempt: row.attempt_count,
       attemptInRound: row.attempt_count - row.retry_base,
       url: row.url,

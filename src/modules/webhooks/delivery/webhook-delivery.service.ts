@@ -84,7 +84,7 @@ export class WebhookDeliveryService {
   }
 
   private send(delivery: ClaimedDelivery): Promise<HttpAttemptResult> {
-    const body = JSON.stringify(delivery.payload);
+    const { body } = delivery;
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       ...delivery.headers,

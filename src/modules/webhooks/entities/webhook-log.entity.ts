@@ -43,7 +43,7 @@ export class WebhookLog {
   eventType: string;
 
   /** The exact JSON envelope `{ id, type, timestamp, data }` sent as the request body. */
-  @Column('jsonb')
+  @Column('json')
   payload: Record<string, unknown>;
 
   @Column('varchar', { length: 16, default: 'pending' })
