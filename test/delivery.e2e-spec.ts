@@ -6,6 +6,9 @@ import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
 
 const BASE = '/api/v1/webhooks';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
+type LogBody = { status: string; [field: string]: any };
+
 const FAST_RETRIES = { maxAttempts: 3, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 1000 };
 
 describe('Delivery pipeline (e2e)', () => {
@@ -34,7 +37,7 @@ describe('Delivery pipeline (e2e)', () => {
   async function logOf(tenantId: string, webhookId: string, finalOnly = true) {
     return waitUntil(
       async () => (await t.as(tenantId).get(`${BASE}/${webhookId}/logs`).expect(200)).body.data,
-      (logs: Array<{ status: string }>) =>
+      (logs: LogBody[]) =>
         logs.length > 0 &&
         (!finalOnly || logs.every((l) => l.status === 'success' || l.status === 'failed')),
     );

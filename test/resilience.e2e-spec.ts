@@ -1,6 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { WebhooksService as WebhooksServiceType } from '../src/modules/webhooks/webhooks.service';
+import { withIsolatedModules } from './helpers/isolated';
 import { freePort, startRedis, startWorkerProcess, stop } from './helpers/processes';
 import { TestReceiver } from './helpers/receiver';
 import type { TestApp } from './helpers/test-app';
@@ -9,24 +10,16 @@ import { waitUntil } from './helpers/waiting';
 
 const BASE = '/api/v1/webhooks';
 
-/** Boots a fresh copy of the app (the config is read when AppModule is imported) with `env`. */
-async function appWith(
+/** A fresh copy of the app with `env`; the config is read when AppModule is imported. */
+function appWith(
   env: Record<string, string>,
 ): Promise<{ t: TestApp; webhooks: WebhooksServiceType }> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    let result!: { t: TestApp; webhooks: WebhooksServiceType };
-    await jest.isolateModulesAsync(async () => {
-      const { createTestApp } = await import('./helpers/test-app');
-      const { WebhooksService } = await import('../src/modules/webhooks/webhooks.service');
-      const t = await createTestApp();
-      result = { t, webhooks: t.app.get(WebhooksService) };
-    });
-    return result;
-  } finally {
-    process.env = saved;
-  }
+  return withIsolatedModules(env, async () => {
+    const { createTestApp } = await import('./helpers/test-app');
+    const { WebhooksService } = await import('../src/modules/webhooks/webhooks.service');
+    const t = await createTestApp();
+    return { t, webhooks: t.app.get(WebhooksService) };
+  });
 }
 
 async function logStatus(t: TestApp, tenantId: string, webhookId: string): Promise<string[]> {

@@ -25,9 +25,20 @@ export interface TenantClient {
   delete(path: string): request.Test;
 }
 
-/** Boots the real AppModule (real Postgres and Redis) exactly as main.ts does. */
-export async function createTestApp(): Promise<TestApp> {
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+export interface ProviderOverride {
+  provide: unknown;
+  useValue: unknown;
+}
+
+/**
+ * Boots the real AppModule (real Postgres and Redis) exactly as main.ts does. `overrides`
+ * replace providers that stand for the outside world (name resolution), never our own logic.
+ */
+export async function createTestApp(overrides: ProviderOverride[] = []): Promise<TestApp> {
+  let builder = Test.createTestingModule({ imports: [AppModule] });
+  for (const { provide, useValue } of overrides)
+    builder = builder.overrideProvider(provide).useValue(useValue);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   setupApp(app);
   await app.init();

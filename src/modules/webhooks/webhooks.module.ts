@@ -9,6 +9,8 @@ import { WebhookHttpClient } from './delivery/webhook-http-client';
 import { WebhookLog } from './entities/webhook-log.entity';
 import { Webhook } from './entities/webhook.entity';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
+import { HostResolver } from './url-guard/host-resolver';
+import { UrlGuard } from './url-guard/url-guard';
 import { WebhookUrlPolicy } from './url-guard/webhook-url.policy';
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
@@ -48,6 +50,8 @@ import { WebhooksService } from './webhooks.service';
     DeliveryStore,
     DeliveryQueue,
     WebhookUrlPolicy,
+    UrlGuard,
+    HostResolver,
   ],
   exports: [WebhooksService, WebhookDeliveryService, DeliveryQueue, TypeOrmModule],
 })

@@ -3,6 +3,7 @@ import axios, { AxiosInstance, AxiosResponse } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { UrlGuard } from '../url-guard/url-guard';
 import { parseRetryAfter } from './retry-schedule';
 
 /** Bytes of the response body kept on the log. */
@@ -24,17 +25,25 @@ export interface HttpAttemptResult {
  */
 @Injectable()
 export class WebhookHttpClient implements OnModuleDestroy {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 512 });
-  private readonly axios: AxiosInstance = axios.create({
-    httpAgent: this.httpAgent,
-    httpsAgent: this.httpsAgent,
-    maxRedirects: 0,
-    responseType: 'stream',
-    validateStatus: () => true,
-    transitional: { clarifyTimeoutError: true },
-    proxy: false,
-  });
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly axios: AxiosInstance;
+
+  constructor(private readonly guard: UrlGuard) {
+    // Every new connection resolves through the SSRF guard, on the address actually dialled.
+    const agentOptions = { keepAlive: true, maxSockets: 512, lookup: guard.lookup };
+    this.httpAgent = new http.Agent(agentOptions);
+    this.httpsAgent = new https.Agent(agentOptions);
+    this.axios = axios.create({
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      maxRedirects: 0,
+      responseType: 'stream',
+      validateStatus: () => true,
+      transitional: { clarifyTimeoutError: true },
+      proxy: false,
+    });
+  }
 
   async post(
     url: string,
@@ -46,6 +55,8 @@ export class WebhookHttpClient implements OnModuleDestroy {
     const elapsed = () => Math.round(performance.now() - started);
     const signal = AbortSignal.timeout(timeoutMs);
     try {
+      // IP literals never reach the agent's lookup.
+      this.guard.assertLiteralHost(new URL(url).hostname);
       const response: AxiosResponse<Readable> = await this.axios.post(url, body, {
         headers,
         timeout: timeoutMs,

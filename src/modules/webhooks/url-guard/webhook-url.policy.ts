@@ -1,19 +1,33 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../../../config/app-config';
+import { BlockedAddressError, UrlGuard } from './url-guard';
 
 /** Deployment rules for target URLs, on top of the syntax rules in the DTO. */
 @Injectable()
 export class WebhookUrlPolicy {
   private readonly requireHttps: boolean;
 
-  constructor(@Inject(ConfigService) config: AppConfig) {
+  constructor(
+    private readonly guard: UrlGuard,
+    @Inject(ConfigService) config: AppConfig,
+  ) {
     this.requireHttps = config.get('WEBHOOK_REQUIRE_HTTPS', { infer: true });
   }
 
   async assertAllowed(url: string): Promise<void> {
-    if (this.requireHttps && new URL(url).protocol !== 'https:') {
+    const { protocol, hostname } = new URL(url);
+    if (this.requireHttps && protocol !== 'https:') {
       throw new BadRequestException(['url must use https']);
+    }
+    if (this.guard.policy.isExempt(hostname)) return;
+    try {
+      await this.guard.resolveAllowed(hostname);
+    } catch (error) {
+      if (error instanceof BlockedAddressError) {
+        throw new BadRequestException([`url is not allowed: ${error.message}`]);
+      }
+      throw new BadRequestException([`url host ${hostname} could not be resolved`]);
     }
   }
 }
