@@ -27,7 +27,8 @@ export class WebhookUrlPolicy {
       if (error instanceof BlockedAddressError) {
         throw new BadRequestException([`url is not allowed: ${error.message}`]);
       }
-      throw new BadRequestException([`url host ${hostname} could not be resolved`]);
+      // A name that does not resolve yet is accepted: DNS may be set up after the endpoint is
+      // registered, and every connection is checked again on the address actually dialled.
     }
   }
 }
