@@ -6,6 +6,7 @@ import { queryRows } from '../../database/query-rows';
 import { ListLogsQuery } from './dto/list-logs.query';
 import { WebhookLog } from './entities/webhook-log.entity';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
+import { DeliveryRef } from './webhook-queue';
 import { WebhookRegistryService } from './webhook-registry.service';
 
 /** Delivery logs of one tenant's webhook: reading them and sending them again. */
@@ -46,42 +47,42 @@ export class WebhookLogsService {
 
   /** Sends a finished delivery again now, with a fresh round of the retry policy. */
   async retry(tenantId: string, webhookId: string, logId: string): Promise<void> {
-    const rows = await queryRows<{ id: string }>(
+    const rows = await queryRows<DeliveryRef>(
       this.db,
       `UPDATE webhook_logs
           SET status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
               completed_at = NULL, updated_at = now()
         WHERE id = $1 AND webhook_id = $2 AND tenant_id = $3 AND status IN ('success', 'failed')
-        RETURNING id`,
+        RETURNING id, webhook_id AS "webhookId"`,
       [logId, webhookId, tenantId],
     );
     if (rows.length === 0) {
       await this.findOne(tenantId, webhookId, logId);
       throw new ConflictException('This delivery is still in progress');
     }
-    await this.requeue([logId]);
+    await this.requeue(rows);
   }
 
   /** Re-queues every failed delivery of the webhook created since `since`. */
   async recover(tenantId: string, webhookId: string, since: Date): Promise<number> {
     await this.registry.findOne(tenantId, webhookId);
-    const rows = await queryRows<{ id: string }>(
+    const rows = await queryRows<DeliveryRef>(
       this.db,
       `UPDATE webhook_logs
           SET status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
               completed_at = NULL, updated_at = now()
         WHERE webhook_id = $1 AND tenant_id = $2 AND status = 'failed' AND created_at >= $3
-        RETURNING id`,
+        RETURNING id, webhook_id AS "webhookId"`,
       [webhookId, tenantId, since],
     );
-    await this.requeue(rows.map((row) => row.id));
+    await this.requeue(rows);
     return rows.length;
   }
 
   /** The rows are pending in Postgres already; if Redis is away the relay enqueues them. */
-  private async requeue(logIds: string[]): Promise<void> {
+  private async requeue(deliveries: DeliveryRef[]): Promise<void> {
     try {
-      await this.queue.ensureQueued(logIds);
+      await this.queue.ensureQueued(deliveries);
     } catch (error) {
       this.logger.warn(`Re-queue deferred to the relay: ${(error as Error).message}`);
     }

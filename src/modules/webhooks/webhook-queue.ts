@@ -3,6 +3,15 @@ export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
 
 export interface DeliveryJobData {
   logId: string;
+  webhookId: string;
+  /** Set while a rate-limited delivery waits for the slot it reserved. */
+  slotAt?: number;
+}
+
+/** A delivery row as the queue knows it: ids only. */
+export interface DeliveryRef {
+  id: string;
+  webhookId: string;
 }
 
 /**

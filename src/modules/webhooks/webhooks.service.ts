@@ -12,6 +12,7 @@ import {
 import { runAfterCommit } from './outbox/after-commit.subscriber';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
 import { InvalidWebhookEventError } from './webhook-event.error';
+import { DeliveryRef } from './webhook-queue';
 
 export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
 const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
@@ -56,7 +57,7 @@ export class WebhooksService {
       );
     }
 
-    const logIds = await queryRows<{ id: string }>(
+    const deliveries = await queryRows<DeliveryRef>(
       options.manager ?? this.db,
       `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
        SELECT $1::uuid, w.id, $2::varchar, $3::varchar, $4::json, now()
@@ -65,16 +66,15 @@ export class WebhooksService {
           AND ($6::boolean OR NOT EXISTS (
                 SELECT 1 FROM webhook_logs l WHERE l.tenant_id = $1::uuid AND l.event_id = $2::varchar))
        ON CONFLICT (webhook_id, event_id) DO NOTHING
-       RETURNING id`,
+       RETURNING id, webhook_id AS "webhookId"`,
       [tenantId, eventId, eventType, payload, subscriptionPatternsFor(eventType), !options.eventId],
     );
-    const ids = logIds.map((row) => row.id);
-    if (ids.length > 0) {
-      const enqueue = () => void this.queue.enqueue(ids);
+    if (deliveries.length > 0) {
+      const enqueue = () => void this.queue.enqueue(deliveries);
       if (options.manager) runAfterCommit(options.manager, enqueue);
-      else await this.queue.enqueue(ids);
+      else await this.queue.enqueue(deliveries);
     }
-    return { eventId, deliveries: ids.length };
+    return { eventId, deliveries: deliveries.length };
   }
 }
 

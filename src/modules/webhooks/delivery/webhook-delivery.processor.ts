@@ -7,6 +7,7 @@ import { AppConfig } from '../../../config/app-config';
 import { REDIS_CLIENT } from '../../../redis/redis.module';
 import Redis from 'ioredis';
 import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
+import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 const MAX_DELIVERY_MS = 30_000;
@@ -27,6 +28,7 @@ export class WebhookDeliveryProcessor
 
   constructor(
     private readonly delivery: WebhookDeliveryService,
+    private readonly rateLimiter: WebhookRateLimiter,
     @Inject(ConfigService) private readonly config: AppConfig,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {
@@ -57,11 +59,30 @@ export class WebhookDeliveryProcessor
   }
 
   async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
-    const outcome = await this.delivery.attempt(job.data.logId);
-    if (outcome.kind === 'retry') {
-      await job.moveToDelayed(Date.now() + outcome.delayMs, token);
-      throw new DelayedError();
+    const { logId, webhookId, slotAt } = job.data;
+    // A rate-limited delivery reserves a slot once, waits for it without using an attempt,
+    // and is sent when it wakes up.
+    if (slotAt === undefined) {
+      const waitMs = await this.rateLimiter.reserve(webhookId);
+      if (waitMs > 0)
+        return this.delay(job, token, waitMs, { ...job.data, slotAt: Date.now() + waitMs });
     }
+    const outcome = await this.delivery.attempt(logId);
+    if (outcome.kind === 'retry') {
+      return this.delay(job, token, outcome.delayMs, { logId, webhookId });
+    }
+  }
+
+  /** Puts the same job back in the delayed set; DelayedError tells BullMQ it is not a failure. */
+  private async delay(
+    job: Job<DeliveryJobData>,
+    token: string | undefined,
+    ms: number,
+    data: DeliveryJobData,
+  ) {
+    if (data.slotAt !== job.data.slotAt) await job.updateData(data);
+    await job.moveToDelayed(Date.now() + ms, token);
+    throw new DelayedError();
   }
 
   @OnWorkerEvent('failed')

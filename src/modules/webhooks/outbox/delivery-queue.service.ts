@@ -2,7 +2,7 @@ import { withTimeout } from '../../../common/with-timeout';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
+import { DeliveryJobData, DeliveryRef, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 
 const ADD_TIMEOUT_MS = 2000;
 const BULK_SIZE = 1000;
@@ -20,13 +20,13 @@ export class DeliveryQueue {
   ) {}
 
   /** For rows that just became due: adds them in bulk. Returns whether Redis took them. */
-  async enqueue(logIds: readonly string[]): Promise<boolean> {
+  async enqueue(deliveries: readonly DeliveryRef[]): Promise<boolean> {
     try {
-      for (let start = 0; start < logIds.length; start += BULK_SIZE) {
-        const jobs = logIds.slice(start, start + BULK_SIZE).map((logId) => ({
+      for (let start = 0; start < deliveries.length; start += BULK_SIZE) {
+        const jobs = deliveries.slice(start, start + BULK_SIZE).map(({ id, webhookId }) => ({
           name: 'deliver',
-          data: { logId },
-          opts: { jobId: logId },
+          data: { logId: id, webhookId },
+          opts: { jobId: id },
         }));
         await withTimeout(
           this.queue.addBulk(jobs),
@@ -37,7 +37,7 @@ export class DeliveryQueue {
       return true;
     } catch (error) {
       this.logger.warn(
-        `Could not enqueue ${logIds.length} deliveries, the relay will retry: ${(error as Error).message}`,
+        `Could not enqueue ${deliveries.length} deliveries, the relay will retry: ${(error as Error).message}`,
       );
       return false;
     }
@@ -47,18 +47,18 @@ export class DeliveryQueue {
    * For rows that may or may not have a job (relay, manual retry): adds the missing ones and
    * revives finished ones; live jobs are left alone.
    */
-  async ensureQueued(logIds: readonly string[]): Promise<number> {
-    const missing: string[] = [];
-    for (const logId of logIds) {
-      const job = await this.queue.getJob(logId);
+  async ensureQueued(deliveries: readonly DeliveryRef[]): Promise<number> {
+    const missing: DeliveryRef[] = [];
+    for (const delivery of deliveries) {
+      const job = await this.queue.getJob(delivery.id);
       if (!job) {
-        missing.push(logId);
+        missing.push(delivery);
         continue;
       }
       const state = await job.getState();
       if (state === 'failed' || state === 'completed') {
         await job.remove();
-        missing.push(logId);
+        missing.push(delivery);
       }
     }
     if (missing.length > 0 && !(await this.enqueue(missing))) {

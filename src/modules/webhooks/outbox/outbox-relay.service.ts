@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../../../database/query-rows';
+import { DeliveryRef } from '../webhook-queue';
 import { DeliveryQueue } from './delivery-queue.service';
 
 export const RELAY_INTERVAL_MS = 5000;
@@ -46,16 +47,16 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
         [RELAY_LOCK_KEY],
       );
       if (!locked) return 0;
-      const rows = await queryRows<{ id: string }>(
+      const rows = await queryRows<DeliveryRef>(
         manager,
-        `SELECT id FROM webhook_logs
+        `SELECT id, webhook_id AS "webhookId" FROM webhook_logs
           WHERE status IN ('pending', 'sending', 'retrying')
             AND next_attempt_at < now() - interval '${RELAY_GRACE}'
           ORDER BY next_attempt_at
           LIMIT ${BATCH}`,
       );
       if (rows.length === 0) return 0;
-      const created = await this.queue.ensureQueued(rows.map((row) => row.id));
+      const created = await this.queue.ensureQueued(rows);
       if (created > 0) this.logger.warn(`Relayed ${created} deliveries that had no queued job`);
       return created;
     });
