@@ -2,12 +2,12 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DelayedError, Job } from 'bullmq';
-import { withTimeout } from '../../../common/with-timeout';
 import { AppConfig } from '../../../config/app-config';
 import { REDIS_CLIENT } from '../../../redis/redis.module';
 import Redis from 'ioredis';
 import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
+import { closeWorker } from '../worker-shutdown';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 const MAX_DELIVERY_MS = 30_000;
@@ -42,20 +42,9 @@ export class WebhookDeliveryProcessor
     void this.worker.run();
   }
 
-  /**
-   * SIGTERM: stop taking jobs and let in-flight deliveries finish (each is bounded by its
-   * timeout, at most 30 s). With Redis unreachable nothing can be acknowledged anyway, so the
-   * worker closes at once; jobs it held go to another worker when their locks expire.
-   */
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.redis.status !== 'ready') {
-      await this.worker.close(true);
-      return;
-    }
-    const graceMs = MAX_DELIVERY_MS + 5000;
-    if (!(await settlesWithin(this.worker.close(), graceMs))) {
-      this.logger.warn(`In-flight deliveries did not finish within ${graceMs} ms`);
-    }
+  /** SIGTERM: in-flight deliveries finish first; each is bounded by its timeout (≤ 30 s). */
+  beforeApplicationShutdown(): Promise<void> {
+    return closeWorker(this.worker, this.redis, MAX_DELIVERY_MS + 5000, this.logger);
   }
 
   async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
@@ -64,8 +53,12 @@ export class WebhookDeliveryProcessor
     // and is sent when it wakes up.
     if (slotAt === undefined) {
       const waitMs = await this.rateLimiter.reserve(webhookId);
-      if (waitMs > 0)
+      if (waitMs > 0) {
         return this.delay(job, token, waitMs, { ...job.data, slotAt: Date.now() + waitMs });
+      }
+    } else if (slotAt > Date.now()) {
+      // Woken before its slot (delayed-job timers are not exact): wait for the rest.
+      return this.delay(job, token, slotAt - Date.now(), job.data);
     }
     const outcome = await this.delivery.attempt(logId);
     if (outcome.kind === 'retry') {
@@ -91,11 +84,4 @@ export class WebhookDeliveryProcessor
       `Delivery job ${job?.id} failed (BullMQ attempt ${job?.attemptsMade}): ${error.message}`,
     );
   }
-}
-
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return withTimeout(promise, ms, 'timeout').then(
-    () => true,
-    (error: Error) => error.message !== 'timeout',
-  );
 }

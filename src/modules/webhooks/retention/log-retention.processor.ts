@@ -1,6 +1,9 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { REDIS_CLIENT } from '../../../redis/redis.module';
+import { closeWorker } from '../worker-shutdown';
 import { LogRetentionService } from './log-retention.service';
 
 export const MAINTENANCE_QUEUE = 'webhook-maintenance';
@@ -12,12 +15,16 @@ const HOURLY = 3_600_000;
  * id from every worker), so however many workers run, each run happens once.
  */
 @Processor(MAINTENANCE_QUEUE)
-export class LogRetentionProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class LogRetentionProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(LogRetentionProcessor.name);
 
   constructor(
     @InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue,
     private readonly retention: LogRetentionService,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {
     super();
   }
@@ -33,6 +40,10 @@ export class LogRetentionProcessor extends WorkerHost implements OnApplicationBo
       .catch((error: Error) =>
         this.logger.warn(`Retention scheduler not registered: ${error.message}`),
       );
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return closeWorker(this.worker, this.redis, 60_000, this.logger);
   }
 
   async process(): Promise<{ deleted: number }> {
