@@ -7,6 +7,8 @@ import { AppConfig } from './config/app-config';
 import { parseEnv } from './config/env';
 import { typeOrmOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { MessagesModule } from './modules/messages/messages.module';
@@ -39,6 +41,8 @@ const workerRole = parseEnv(process.env).WORKER_ENABLED ? [WebhookWorkerModule] 
 @Module({
   imports: [
     ...infrastructure,
+    LoggingModule,
+    MetricsModule,
     RedisModule,
     AuthModule,
     HealthModule,

@@ -1,14 +1,18 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { mountBullBoard } from './admin/bull-board';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
 import { RejectNulCharactersPipe } from './common/validation/reject-nul-characters.pipe';
+import { REQUEST_LOGGER } from './logging/logging.module';
 
 export const MAX_BODY_BYTES = '1mb';
 
 /** Pipes, filters, body limits and API docs: shared by main.ts and the e2e tests. */
 export function setupApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
+  // First: every request gets an id and a log line, even one a body parser rejects.
+  express.use(app.get(REQUEST_LOGGER));
   express.useBodyParser('json', { limit: MAX_BODY_BYTES });
   express.useBodyParser('urlencoded', { limit: MAX_BODY_BYTES, extended: false });
   express.disable('x-powered-by');
@@ -23,6 +27,8 @@ export function setupApp(app: INestApplication): void {
     }),
   );
   app.enableShutdownHooks();
+  // After the body parsers: the admin login form is urlencoded.
+  mountBullBoard(app);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { WebhookSecretCipher } from '../src/modules/webhooks/secrets/webhook-secret-cipher';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
 
 const BASE = '/api/v1/webhooks';
@@ -214,7 +215,8 @@ describe('Webhook registry (e2e)', () => {
           `SELECT previous_secret, previous_secret_expires_at FROM webhooks WHERE id = $1`,
           [created.id],
         );
-        expect(row.previous_secret).toBe(created.secret);
+        expect(row.previous_secret).toMatch(/^enc:v1:/);
+        expect(t.app.get(WebhookSecretCipher).decrypt(row.previous_secret)).toBe(created.secret);
         const expiresIn = new Date(row.previous_secret_expires_at).getTime() - before;
         expect(expiresIn).toBeGreaterThan(2 * 3600_000 - 60_000);
         expect(expiresIn).toBeLessThan(2 * 3600_000 + 60_000);

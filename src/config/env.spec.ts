@@ -2,6 +2,8 @@ import { AppEnv, DEV_ENCRYPTION_KEY, DEV_JWT_SECRET, EnvValidationError, parseEn
 
 const JWT_SECRET = 'a-real-production-jwt-secret-of-48-characters!!';
 const ENCRYPTION_KEY = Buffer.alloc(32, 42).toString('base64');
+const OLD_KEY_1 = Buffer.alloc(32, 1).toString('base64');
+const OLD_KEY_2 = Buffer.alloc(32, 2).toString('base64');
 
 /** The error parseEnv throws for `raw` (fails the test when it does not throw). */
 function envError(raw: Record<string, string | undefined>): EnvValidationError {
@@ -30,10 +32,12 @@ describe('parseEnv', () => {
       WEBHOOK_WORKER_CONCURRENCY: 50,
       WORKER_ENABLED: true,
       API_ENABLED: true,
+      LOG_LEVEL: 'info',
       WEBHOOK_LOG_RETENTION_DAYS: 30,
       WEBHOOK_DISABLE_AFTER_FAILURES: 20,
       WEBHOOK_DISABLE_AFTER_HOURS: 24,
       WEBHOOK_SECRET_ENCRYPTION_KEY: DEV_ENCRYPTION_KEY,
+      WEBHOOK_SECRET_DECRYPTION_KEYS: [],
       insecureDefaults: ['JWT_SECRET', 'WEBHOOK_SECRET_ENCRYPTION_KEY'],
     });
   });
@@ -62,10 +66,12 @@ describe('parseEnv', () => {
       WEBHOOK_WORKER_CONCURRENCY: '1000',
       WORKER_ENABLED: '0',
       API_ENABLED: 'True',
+      LOG_LEVEL: 'debug',
       WEBHOOK_LOG_RETENTION_DAYS: '3650',
       WEBHOOK_DISABLE_AFTER_FAILURES: '1',
       WEBHOOK_DISABLE_AFTER_HOURS: '0.5',
       WEBHOOK_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      WEBHOOK_SECRET_DECRYPTION_KEYS: OLD_KEY_1,
     });
     expect(env).toEqual<AppEnv>({
       NODE_ENV: 'test',
@@ -81,10 +87,12 @@ describe('parseEnv', () => {
       WEBHOOK_WORKER_CONCURRENCY: 1000,
       WORKER_ENABLED: false,
       API_ENABLED: true,
+      LOG_LEVEL: 'debug',
       WEBHOOK_LOG_RETENTION_DAYS: 3650,
       WEBHOOK_DISABLE_AFTER_FAILURES: 1,
       WEBHOOK_DISABLE_AFTER_HOURS: 0.5,
       WEBHOOK_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      WEBHOOK_SECRET_DECRYPTION_KEYS: [OLD_KEY_1],
       insecureDefaults: [],
     });
   });
@@ -114,6 +122,8 @@ describe('parseEnv', () => {
       ['WEBHOOK_WORKER_CONCURRENCY', 'ten'],
       ['WORKER_ENABLED', 'nah'],
       ['API_ENABLED', '2'],
+      ['LOG_LEVEL', 'verbose'],
+      ['LOG_LEVEL', 'INFO'],
       ['WEBHOOK_LOG_RETENTION_DAYS', '0'],
       ['WEBHOOK_LOG_RETENTION_DAYS', '3651'],
       ['WEBHOOK_LOG_RETENTION_DAYS', '7d'],
@@ -125,6 +135,9 @@ describe('parseEnv', () => {
       ['WEBHOOK_SECRET_ENCRYPTION_KEY', 'not base64!'],
       ['WEBHOOK_SECRET_ENCRYPTION_KEY', Buffer.alloc(31, 1).toString('base64')],
       ['WEBHOOK_SECRET_ENCRYPTION_KEY', Buffer.alloc(33, 1).toString('base64')],
+      ['WEBHOOK_SECRET_DECRYPTION_KEYS', 'not base64!'],
+      ['WEBHOOK_SECRET_DECRYPTION_KEYS', `${OLD_KEY_1},${Buffer.alloc(16, 1).toString('base64')}`],
+      ['WEBHOOK_SECRET_DECRYPTION_KEYS', `${OLD_KEY_1};${OLD_KEY_2}`],
       // The contract: "comma-separated hostnames or CIDRs"; an invalid value stops boot.
       ['WEBHOOK_ALLOWED_HOSTS', 'hooks.internal,not a host!'],
       ['WEBHOOK_ALLOWED_HOSTS', '10.0.0.0/33'],
@@ -199,6 +212,43 @@ describe('parseEnv', () => {
     expect(parseEnv({ WEBHOOK_ALLOWED_HOSTS: ',' }).WEBHOOK_ALLOWED_HOSTS).toEqual([]);
   });
 
+  it('splits WEBHOOK_SECRET_DECRYPTION_KEYS on commas, trimming and dropping blanks', () => {
+    expect(
+      parseEnv({ WEBHOOK_SECRET_DECRYPTION_KEYS: ` ${OLD_KEY_1} ,, ${OLD_KEY_2},` })
+        .WEBHOOK_SECRET_DECRYPTION_KEYS,
+    ).toEqual([OLD_KEY_1, OLD_KEY_2]);
+    expect(
+      parseEnv({ WEBHOOK_SECRET_DECRYPTION_KEYS: ' , ' }).WEBHOOK_SECRET_DECRYPTION_KEYS,
+    ).toEqual([]);
+    // Optional in production too: only needed while a key rotation is under way.
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET,
+      WEBHOOK_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    };
+    expect(parseEnv(production).WEBHOOK_SECRET_DECRYPTION_KEYS).toEqual([]);
+    expect(
+      parseEnv({ ...production, WEBHOOK_SECRET_DECRYPTION_KEYS: OLD_KEY_1 }).insecureDefaults,
+    ).toEqual([]);
+  });
+
+  it('names the position of each invalid WEBHOOK_SECRET_DECRYPTION_KEYS entry', () => {
+    const bad = Buffer.alloc(31, 5).toString('base64');
+    const error = envError({ WEBHOOK_SECRET_DECRYPTION_KEYS: `${bad},${OLD_KEY_1},x` });
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^WEBHOOK_SECRET_DECRYPTION_KEYS: keys 1, 3 of 3 must be 32 bytes/),
+    ]);
+    expect(envError({ WEBHOOK_SECRET_DECRYPTION_KEYS: `${OLD_KEY_1},x` }).problems).toEqual([
+      expect.stringMatching(/^WEBHOOK_SECRET_DECRYPTION_KEYS: key 2 of 2 must be 32 bytes/),
+    ]);
+  });
+
+  it('accepts every pino level and silent for LOG_LEVEL', () => {
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const) {
+      expect(parseEnv({ LOG_LEVEL: level }).LOG_LEVEL).toBe(level);
+    }
+  });
+
   it('accepts true/false/1/0 in any case for booleans', () => {
     for (const [raw, value] of [
       ['true', true],
@@ -247,6 +297,15 @@ describe('parseEnv', () => {
       }
     });
 
+    it('WEBHOOK_SECRET_DECRYPTION_KEYS with an invalid entry next to valid ones', () => {
+      const bad = 'hunter2-not-a-key';
+      const error = envError({
+        WEBHOOK_SECRET_DECRYPTION_KEYS: `${OLD_KEY_1},${bad},${OLD_KEY_2}`,
+      });
+      expect(error.message).toContain('WEBHOOK_SECRET_DECRYPTION_KEYS');
+      for (const value of [bad, OLD_KEY_1, OLD_KEY_2]) expect(error.message).not.toContain(value);
+    });
+
     it('a password inside an invalid DATABASE_URL or REDIS_URL', () => {
       const database = envError({ DATABASE_URL: 'mysql://app:hunter2pw@db.internal/webhooks' });
       expect(database.message).toContain('DATABASE_URL');
@@ -261,10 +320,12 @@ describe('parseEnv', () => {
         NODE_ENV: 'production',
         JWT_SECRET,
         WEBHOOK_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY,
+        WEBHOOK_SECRET_DECRYPTION_KEYS: OLD_KEY_1,
         PORT: 'x',
       });
       expect(error.message).not.toContain(JWT_SECRET);
       expect(error.message).not.toContain(ENCRYPTION_KEY);
+      expect(error.message).not.toContain(OLD_KEY_1);
     });
   });
 });

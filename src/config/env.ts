@@ -18,10 +18,14 @@ export interface AppEnv {
   WEBHOOK_WORKER_CONCURRENCY: number;
   WORKER_ENABLED: boolean;
   API_ENABLED: boolean;
+  /** Lowest level logged (JSON lines on stdout); `silent` logs nothing. */
+  LOG_LEVEL: LogLevel;
   WEBHOOK_LOG_RETENTION_DAYS: number;
   WEBHOOK_DISABLE_AFTER_FAILURES: number;
   WEBHOOK_DISABLE_AFTER_HOURS: number;
   WEBHOOK_SECRET_ENCRYPTION_KEY: string;
+  /** Previous encryption keys, still accepted for decryption during a key rotation. */
+  WEBHOOK_SECRET_DECRYPTION_KEYS: string[];
   /** Names of variables left at an insecure development default, for a boot warning. */
   insecureDefaults: string[];
 }
@@ -29,7 +33,12 @@ export interface AppEnv {
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
 export const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 type Raw = Record<string, string | undefined>;
+
+const ENCRYPTION_KEY_RULE = 'must be 32 bytes encoded as base64 (openssl rand -base64 32)';
 
 const HOSTNAME =
   /^(?=.{1,253}\.?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/;
@@ -72,6 +81,19 @@ export function parseEnv(raw: Raw): AppEnv {
     insecureDefaults.push(name);
     return fallback;
   };
+  /** Comma-separated encryption keys; a problem names the entry's position, never its value. */
+  const keyList = (name: string): string[] => {
+    const keys = (raw[name] ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean);
+    const invalid = keys.flatMap((key, index) => (isEncryptionKey(key) ? [] : [index + 1]));
+    if (invalid.length > 0) {
+      const which = `${invalid.length > 1 ? 'keys' : 'key'} ${invalid.join(', ')} of ${keys.length}`;
+      problems.push(`${name}: ${which} ${ENCRYPTION_KEY_RULE}`);
+    }
+    return keys;
+  };
 
   const env: AppEnv = {
     NODE_ENV: nodeEnv,
@@ -97,6 +119,10 @@ export function parseEnv(raw: Raw): AppEnv {
     WEBHOOK_WORKER_CONCURRENCY: read('WEBHOOK_WORKER_CONCURRENCY', 50, integer(1, 1000)),
     WORKER_ENABLED: read('WORKER_ENABLED', true, boolean),
     API_ENABLED: read('API_ENABLED', true, boolean),
+    LOG_LEVEL: read<LogLevel>('LOG_LEVEL', 'info', (v) => {
+      if ((LOG_LEVELS as readonly string[]).includes(v)) return v as LogLevel;
+      throw new Error(`must be one of ${LOG_LEVELS.join(', ')}`);
+    }),
     WEBHOOK_LOG_RETENTION_DAYS: read('WEBHOOK_LOG_RETENTION_DAYS', 30, integer(1, 3650)),
     WEBHOOK_DISABLE_AFTER_FAILURES: read(
       'WEBHOOK_DISABLE_AFTER_FAILURES',
@@ -107,11 +133,9 @@ export function parseEnv(raw: Raw): AppEnv {
     WEBHOOK_SECRET_ENCRYPTION_KEY: secretOrDefault(
       'WEBHOOK_SECRET_ENCRYPTION_KEY',
       DEV_ENCRYPTION_KEY,
-      (v) =>
-        /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32
-          ? null
-          : 'must be 32 bytes encoded as base64 (openssl rand -base64 32)',
+      (v) => (isEncryptionKey(v) ? null : ENCRYPTION_KEY_RULE),
     ),
+    WEBHOOK_SECRET_DECRYPTION_KEYS: keyList('WEBHOOK_SECRET_DECRYPTION_KEYS'),
     insecureDefaults,
   };
   if (!env.WORKER_ENABLED && !env.API_ENABLED) {
@@ -142,6 +166,10 @@ function hostList(value: string): string[] {
     throw new Error(`not hostnames, IP addresses or CIDRs: ${invalid.join(', ')}`);
   }
   return hosts;
+}
+
+function isEncryptionKey(value: string): boolean {
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32;
 }
 
 function withoutPassword(value: string): string {

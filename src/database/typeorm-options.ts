@@ -5,12 +5,17 @@ import { WebhookLog } from '../modules/webhooks/entities/webhook-log.entity';
 import { Webhook } from '../modules/webhooks/entities/webhook.entity';
 import { CreateWebhooks1764000000000 } from './migrations/1764000000000-CreateWebhooks';
 import { CreateExampleProducers1764000100000 } from './migrations/1764000100000-CreateExampleProducers';
+import { EncryptWebhookSecrets1764000200000 } from './migrations/1764000200000-EncryptWebhookSecrets';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { AfterCommitSubscriber } from '../modules/webhooks/outbox/after-commit.subscriber';
 
 /** Entities and migrations are listed, not globbed, so ts-jest, ts-node and dist load alike. */
 export const ENTITIES = [Webhook, WebhookLog, Message, Campaign];
-export const MIGRATIONS = [CreateWebhooks1764000000000, CreateExampleProducers1764000100000];
+export const MIGRATIONS = [
+  CreateWebhooks1764000000000,
+  CreateExampleProducers1764000100000,
+  EncryptWebhookSecrets1764000200000,
+];
 
 /** The one TypeORM configuration, shared by the app and the migration CLI. */
 export function typeOrmOptions(env: {

@@ -70,6 +70,8 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<C
       API_ENABLED: 'false',
       WORKER_ENABLED: 'true',
       DB_MIGRATIONS_RUN: 'false',
+      // The readiness line below is logged at info.
+      LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -19,5 +19,7 @@ export default async function globalSetup(): Promise<void> {
     QUEUE_PREFIX: queuePrefix,
     DB_MIGRATIONS_RUN: 'true',
     WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+    // Quiet test output: only warnings and errors (a spec can read more through LOG_OUTPUT).
+    LOG_LEVEL: 'warn',
   });
 }

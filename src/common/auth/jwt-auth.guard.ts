@@ -17,6 +17,12 @@ export class JwtAuthGuard implements CanActivate {
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw new UnauthorizedException('Missing bearer token');
     }
+    request.auth = await this.verify(token);
+    return true;
+  }
+
+  /** The caller behind a token, or UnauthorizedException; also used by the admin UI's login. */
+  async verify(token: string): Promise<AuthContext> {
     let claims: Record<string, unknown>;
     try {
       claims = await this.jwt.verifyAsync(token, { algorithms: ['HS256'] });
@@ -30,7 +36,6 @@ export class JwtAuthGuard implements CanActivate {
     if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
       throw new UnauthorizedException('Token roles must be an array of strings');
     }
-    request.auth = { subject: sub, tenantId: tenantId.toLowerCase(), roles };
-    return true;
+    return { subject: sub, tenantId: tenantId.toLowerCase(), roles };
   }
 }

@@ -9,6 +9,7 @@ import { UpdateWebhookDto } from './dto/update-webhook.dto';
 import { Webhook } from './entities/webhook.entity';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, RetryPolicy } from './entities/retry-policy';
 import { isKnownEventType, subscriptionPatternsFor } from './events/event-catalog';
+import { WebhookSecretCipher } from './secrets/webhook-secret-cipher';
 import { WebhookUrlPolicy } from './url-guard/webhook-url.policy';
 import { generateSecret } from './validation/webhook-secret';
 
@@ -17,12 +18,16 @@ const HOUR_MS = 3_600_000;
 /** Fields a PATCH may clear with null; the others must keep a value. */
 const NULLABLE_FIELDS = new Set(['description', 'rateLimitPerSecond']);
 
-/** Tenant-scoped CRUD of webhook endpoints. Every query carries the caller's tenant id. */
+/**
+ * Tenant-scoped CRUD of webhook endpoints. Every query carries the caller's tenant id.
+ * Secrets are encrypted in the database; the webhooks this service returns hold them in plaintext.
+ */
 @Injectable()
 export class WebhookRegistryService {
   constructor(
     @InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>,
     private readonly urlPolicy: WebhookUrlPolicy,
+    private readonly cipher: WebhookSecretCipher,
   ) {}
 
   async create(tenantId: string, dto: CreateWebhookDto): Promise<Webhook> {
@@ -40,7 +45,7 @@ export class WebhookRegistryService {
       isActive: dto.isActive ?? true,
       secret: dto.secret ?? generateSecret(),
     });
-    return this.webhooks.save(webhook);
+    return this.save(webhook);
   }
 
   async list(tenantId: string, query: ListWebhooksQuery): Promise<Page<Webhook>> {
@@ -61,13 +66,16 @@ export class WebhookRegistryService {
       builder.andWhere('webhook.events && :patterns', { patterns });
     }
     const [data, total] = await builder.getManyAndCount();
-    return { data, meta: { page: query.page, limit: query.limit, total } };
+    return {
+      data: data.map((webhook) => this.reveal(webhook)),
+      meta: { page: query.page, limit: query.limit, total },
+    };
   }
 
   async findOne(tenantId: string, id: string): Promise<Webhook> {
     const webhook = await this.webhooks.findOneBy({ id, tenantId });
     if (!webhook) throw new NotFoundException('Webhook not found');
-    return webhook;
+    return this.reveal(webhook);
   }
 
   async update(tenantId: string, id: string, dto: UpdateWebhookDto): Promise<Webhook> {
@@ -89,7 +97,7 @@ export class WebhookRegistryService {
       webhook.isActive = false;
       webhook.disabledReason = 'Disabled by a tenant admin';
     }
-    return this.webhooks.save(webhook);
+    return this.save(webhook);
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
@@ -104,7 +112,26 @@ export class WebhookRegistryService {
     webhook.previousSecretExpiresAt =
       graceHours > 0 ? new Date(Date.now() + graceHours * HOUR_MS) : null;
     webhook.secret = dto.secret ?? generateSecret();
-    return this.webhooks.save(webhook);
+    return this.save(webhook);
+  }
+
+  /** Saves with the secrets encrypted; returns the saved webhook with them in plaintext. */
+  private async save(webhook: Webhook): Promise<Webhook> {
+    const saved = await this.webhooks.save(
+      this.webhooks.create({
+        ...webhook,
+        secret: this.cipher.encrypt(webhook.secret),
+        previousSecret: webhook.previousSecret && this.cipher.encrypt(webhook.previousSecret),
+      }),
+    );
+    return Object.assign(saved, { secret: webhook.secret, previousSecret: webhook.previousSecret });
+  }
+
+  /** A webhook read from the database, with its secrets decrypted. */
+  private reveal(webhook: Webhook): Webhook {
+    webhook.secret = this.cipher.decrypt(webhook.secret);
+    webhook.previousSecret = webhook.previousSecret && this.cipher.decrypt(webhook.previousSecret);
+    return webhook;
   }
 }
 

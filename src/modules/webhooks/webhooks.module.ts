@@ -9,12 +9,16 @@ import { WebhookHttpClient } from './delivery/webhook-http-client';
 import { WebhookLog } from './entities/webhook-log.entity';
 import { Webhook } from './entities/webhook.entity';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
+import { QueueAdminController } from './queue-admin.controller';
+import { QueueAdminService } from './queue-admin.service';
+import { WebhookSecretCipher } from './secrets/webhook-secret-cipher';
 import { HostResolver } from './url-guard/host-resolver';
 import { UrlGuard } from './url-guard/url-guard';
 import { WebhookUrlPolicy } from './url-guard/webhook-url.policy';
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookLogsService } from './webhook-logs.service';
+import { WebhookMetricsCollector } from './webhook-metrics.collector';
 import { WebhookRegistryService } from './webhook-registry.service';
 import { WebhookStatsService } from './webhook-stats.service';
 import { WebhookTestService } from './webhook-test.service';
@@ -38,7 +42,8 @@ import { WebhooksService } from './webhooks.service';
       }),
     }),
   ],
-  controllers: [WebhooksController, WebhookDeliveriesController],
+  // QueueAdminController first: its `queue/*` routes must win over `:id` and `:id/stats`.
+  controllers: [QueueAdminController, WebhooksController, WebhookDeliveriesController],
   providers: [
     WebhooksService,
     WebhookRegistryService,
@@ -49,9 +54,12 @@ import { WebhooksService } from './webhooks.service';
     WebhookHttpClient,
     DeliveryStore,
     DeliveryQueue,
+    QueueAdminService,
     WebhookUrlPolicy,
     UrlGuard,
     HostResolver,
+    WebhookMetricsCollector,
+    WebhookSecretCipher,
   ],
   exports: [WebhooksService, WebhookDeliveryService, DeliveryQueue, TypeOrmModule],
 })

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { queryRows } from '../../../database/query-rows';
 import { RetryPolicy } from '../entities/retry-policy';
 import { DeliveryAttempt } from '../entities/webhook-log.entity';
+import { WebhookSecretCipher } from '../secrets/webhook-secret-cipher';
 
 /** What one attempt needs: the claimed log joined with its webhook's delivery settings. */
 export interface ClaimedDelivery {
@@ -11,6 +12,8 @@ export interface ClaimedDelivery {
   webhookId: string;
   eventId: string;
   eventType: string;
+  /** When the delivery row was created: the event's trigger time. */
+  createdAt: Date;
   /** The request body exactly as triggerEvent serialized it. */
   body: string;
   attempt: number;
@@ -20,6 +23,7 @@ export interface ClaimedDelivery {
   retryPolicy: RetryPolicy;
   timeoutMs: number;
   isActive: boolean;
+  /** Decrypted signing secrets: the current one, then the previous one during its grace period. */
   secrets: string[];
 }
 
@@ -42,7 +46,10 @@ const SENDING_LEASE = '2 minutes';
  */
 @Injectable()
 export class DeliveryStore {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly cipher: WebhookSecretCipher,
+  ) {}
 
   /** Marks the log `sending` and counts the attempt; null when it is gone or already final. */
   async claim(logId: string): Promise<ClaimedDelivery | null> {
@@ -53,7 +60,7 @@ export class DeliveryStore {
             SET status = 'sending', attempt_count = attempt_count + 1,
                 next_attempt_at = now() + interval '${SENDING_LEASE}', updated_at = now()
           WHERE id = $1 AND status IN ('pending', 'sending', 'retrying')
-          RETURNING id, webhook_id, event_id, event_type, payload::text AS body, attempt_count, retry_base)
+          RETURNING id, webhook_id, event_id, event_type, payload::text AS body, attempt_count, retry_base, created_at)
        SELECT c.*, w.url, w.headers, w.retry_policy, w.timeout_ms, w.is_active, w.secret,
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret
          FROM claimed c JOIN webhooks w ON w.id = c.webhook_id`,
@@ -66,6 +73,7 @@ export class DeliveryStore {
       webhookId: row.webhook_id,
       eventId: row.event_id,
       eventType: row.event_type,
+      createdAt: row.created_at,
       body: row.body,
       attempt: row.attempt_count,
       attemptInRound: row.attempt_count - row.retry_base,
@@ -74,7 +82,9 @@ export class DeliveryStore {
       retryPolicy: row.retry_policy,
       timeoutMs: row.timeout_ms,
       isActive: row.is_active,
-      secrets: row.previous_secret ? [row.secret, row.previous_secret] : [row.secret],
+      secrets: (row.previous_secret ? [row.secret, row.previous_secret] : [row.secret]).map(
+        (secret: string) => this.cipher.decrypt(secret),
+      ),
     };
   }
 

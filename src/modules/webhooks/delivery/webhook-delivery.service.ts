@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../../../config/app-config';
+import { MetricsService } from '../../../metrics/metrics.service';
 import { signPayload } from '../signing/webhook-signer';
 import { AttemptRecord, ClaimedDelivery, DeliveryStore } from './delivery-store';
 import { HttpAttemptResult, WebhookHttpClient } from './webhook-http-client';
@@ -27,6 +28,7 @@ export class WebhookDeliveryService {
     private readonly store: DeliveryStore,
     private readonly http: WebhookHttpClient,
     @Inject(ConfigService) config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.disableAfterFailures = config.get('WEBHOOK_DISABLE_AFTER_FAILURES', { infer: true });
     this.disableAfterMs = config.get('WEBHOOK_DISABLE_AFTER_HOURS', { infer: true }) * 3_600_000;
@@ -34,6 +36,12 @@ export class WebhookDeliveryService {
 
   /** `test`: a single synchronous attempt from the test route, sent even to a disabled webhook. */
   async attempt(logId: string, options: { test?: boolean } = {}): Promise<DeliveryOutcome> {
+    const outcome = await this.attemptOnce(logId, options);
+    this.metrics.recordDelivery(outcome.kind);
+    return outcome;
+  }
+
+  private async attemptOnce(logId: string, options: { test?: boolean }): Promise<DeliveryOutcome> {
     const delivery = await this.store.claim(logId);
     if (!delivery) return { kind: 'dropped' };
     if (!delivery.isActive && !options.test) {
@@ -41,7 +49,9 @@ export class WebhookDeliveryService {
       return { kind: 'failed', result: null };
     }
 
+    const started = performance.now();
     const result = await this.send(delivery);
+    this.metrics.deliveryDuration.observe((performance.now() - started) / 1000);
     const attempt: AttemptRecord = {
       attempt: delivery.attempt,
       at: new Date().toISOString(),
@@ -52,6 +62,11 @@ export class WebhookDeliveryService {
     };
     if (result.error === null) {
       await this.store.recordSuccess(logId, attempt);
+      // Test sends skip the queue; the histogram is about the pipeline's latency.
+      if (!options.test) {
+        const sinceTrigger = Date.now() - delivery.createdAt.getTime();
+        this.metrics.triggerToDelivery.observe(Math.max(0, sinceTrigger) / 1000);
+      }
       return { kind: 'success', result };
     }
 

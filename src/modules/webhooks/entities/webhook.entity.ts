@@ -45,6 +45,7 @@ export class Webhook {
   @Column('text', { nullable: true })
   disabledReason: string | null;
 
+  /** Encrypted at rest (`enc:v1:…`, see SecretCipher); WebhookRegistryService decrypts it. */
   @Column('text')
   secret: string;
 

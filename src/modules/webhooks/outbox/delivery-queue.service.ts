@@ -15,9 +15,10 @@ const BULK_SIZE = 1000;
 export class DeliveryQueue {
   private readonly logger = new Logger(DeliveryQueue.name);
 
-  constructor(
-    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
-  ) {}
+  constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>) {
+    // Without a listener BullMQ prints each connection error raw (not as a JSON log line).
+    queue.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
+  }
 
   /** For rows that just became due: adds them in bulk. Returns whether Redis took them. */
   async enqueue(deliveries: readonly DeliveryRef[]): Promise<boolean> {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../../../database/query-rows';
+import { MetricsService } from '../../../metrics/metrics.service';
 import { DeliveryRef } from '../webhook-queue';
 import { DeliveryQueue } from './delivery-queue.service';
 
@@ -10,7 +11,7 @@ export const RELAY_INTERVAL_MS = 5000;
 export const RELAY_GRACE = '10 seconds';
 const BATCH = 500;
 /** One relay at a time across all processes; the others skip their turn. */
-const RELAY_LOCK_KEY = 727_001;
+export const RELAY_LOCK_KEY = 727_001;
 
 /**
  * The outbox relay: Postgres is the source of truth, so every due delivery row without a live
@@ -26,6 +27,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: DeliveryQueue,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -57,6 +59,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
       );
       if (rows.length === 0) return 0;
       const created = await this.queue.ensureQueued(rows);
+      this.metrics.relayed.inc(created);
       if (created > 0) this.logger.warn(`Relayed ${created} deliveries that had no queued job`);
       return created;
     });

@@ -1,0 +1,317 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Queue, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { WebhookHttpClient } from '../../src/modules/webhooks/delivery/webhook-http-client';
+import { WebhookRegistryService } from '../../src/modules/webhooks/webhook-registry.service';
+import { WEBHOOK_DELIVERY_QUEUE } from '../../src/modules/webhooks/webhook-queue';
+import { WebhooksService } from '../../src/modules/webhooks/webhooks.service';
+import type { Receiver } from './bench';
+import { percentile, Scenario } from './report';
+
+/** How many triggerEvent calls are in flight at once while loading the queue. */
+const TRIGGER_PARALLELISM = 100;
+
+/** The service as it runs in production (API + worker in one process), driven by scenarios. */
+export class BenchApp {
+  private constructor(
+    private readonly app: INestApplicationContext,
+    private readonly receiver: Receiver,
+    private readonly webhooks: WebhooksService,
+    private readonly registry: WebhookRegistryService,
+    private readonly db: DataSource,
+  ) {}
+
+  static async start(receiver: Receiver): Promise<BenchApp> {
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+    app.enableShutdownHooks();
+    return new BenchApp(
+      app,
+      receiver,
+      app.get(WebhooksService),
+      app.get(WebhookRegistryService),
+      app.get(DataSource),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.app.close();
+  }
+
+  /** Limit: BullMQ adding and processing no-op jobs, same Redis, prefix and concurrency. */
+  async bareBullmq(jobs: number): Promise<Scenario> {
+    const deliveryQueue = this.app.get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE));
+    const connection = { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
+    const options = { connection, prefix: deliveryQueue.opts.prefix };
+    const queue = new Queue('bench-bare', options);
+    let done = 0;
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const worker = new Worker('bench-bare', async () => undefined, {
+      ...options,
+      connection: { ...connection, maxRetriesPerRequest: null },
+      concurrency: Number(process.env.WEBHOOK_WORKER_CONCURRENCY),
+    });
+    worker.on('completed', () => {
+      if (++done === jobs) finish();
+    });
+    const started = performance.now();
+    for (let i = 0; i < jobs; i += 1000) {
+      const batch = Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({
+        name: 'noop',
+        data: { logId: randomUUID(), webhookId: randomUUID(), n: i + k },
+        opts: { removeOnComplete: true },
+      }));
+      await queue.addBulk(batch);
+    }
+    await finished;
+    const seconds = (performance.now() - started) / 1000;
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    return { name: 'limit: bare BullMQ (add + no-op)', kind: 'limit', count: jobs, seconds, perSecond: jobs / seconds };
+  }
+
+  /** Limit: the delivery HTTP client alone POSTing signed-size bodies to the same receiver. */
+  async bareHttp(requests: number): Promise<Scenario> {
+    const http = this.app.get(WebhookHttpClient);
+    const body = JSON.stringify({ id: 'evt_bench', type: 'message.sent', timestamp: new Date().toISOString(), data: { n: 1 } });
+    const headers = { 'content-type': 'application/json' };
+    let next = 0;
+    const started = performance.now();
+    const lanes = Array.from({ length: Number(process.env.WEBHOOK_WORKER_CONCURRENCY) }, async () => {
+      while (next++ < requests) {
+        const result = await http.post(this.receiver.url, body, headers, 10_000);
+        if (result.statusCode !== 200) throw new Error(`bare HTTP got ${result.statusCode ?? result.error}`);
+      }
+    });
+    await Promise.all(lanes);
+    const seconds = (performance.now() - started) / 1000;
+    await this.receiver.reset();
+    return { name: 'limit: bare HTTP client', kind: 'limit', count: requests, seconds, perSecond: requests / seconds };
+  }
+
+  /** Scenario 1: events to one endpoint, timed until every log is `success`. */
+  async throughput(name: string, events: number): Promise<Scenario> {
+    const tenantId = randomUUID();
+    await this.endpoint(tenantId);
+    const seconds = await this.deliverAll(tenantId, events, events);
+    return { name, kind: 'service', count: events, seconds, perSecond: events / seconds };
+  }
+
+  /** Scenario 2: events fanned out to several endpoints of one tenant. */
+  async fanout(events: number, endpoints: number): Promise<Scenario> {
+    const tenantId = randomUUID();
+    for (let i = 0; i < endpoints; i++) await this.endpoint(tenantId);
+    const deliveries = events * endpoints;
+    const seconds = await this.deliverAll(tenantId, events, deliveries);
+    return {
+      name: `2. fan-out, ${endpoints} endpoints`,
+      kind: 'service',
+      count: deliveries,
+      seconds,
+      perSecond: deliveries / seconds,
+      detail: { events },
+    };
+  }
+
+  /** Scenario 3: a steady rate; latency from the triggerEvent call to the receiver's receipt. */
+  async latency(ratePerSecond: number, seconds: number): Promise<Scenario> {
+    const tenantId = randomUUID();
+    await this.endpoint(tenantId);
+    await this.receiver.reset();
+    const total = ratePerSecond * seconds;
+    const intervalMs = 1000 / ratePerSecond;
+    const started = performance.now();
+    const calls: Array<Promise<unknown>> = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + i * intervalMs;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      const sentAt = performance.timeOrigin + performance.now();
+      calls.push(this.webhooks.triggerEvent(tenantId, 'message.sent', { sentAt, i }));
+    }
+    await Promise.all(calls);
+    const latencies: number[] = [];
+    const deadline = Date.now() + 60_000;
+    while (latencies.length < total && Date.now() < deadline) {
+      await sleep(100);
+      for (const [sent, received] of (await this.receiver.arrivals()).arrivals) latencies.push(received - sent);
+    }
+    latencies.sort((a, b) => a - b);
+    return {
+      name: `3. latency at ${ratePerSecond}/s for ${seconds} s`,
+      kind: 'service',
+      count: latencies.length,
+      seconds,
+      latencyMs: {
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+        p99: percentile(latencies, 99),
+        max: latencies[latencies.length - 1],
+      },
+    };
+  }
+
+  /** Scenario 4a: the same throughput run on an emptied log table and on one with many rows. */
+  async costGrowth(events: number, prefillRows: number): Promise<Scenario[]> {
+    await this.db.query('TRUNCATE webhook_logs');
+    const empty = await this.throughput('4a. throughput, empty webhook_logs', events);
+    const started = performance.now();
+    await this.prefillLogs(prefillRows);
+    const prefillSeconds = (performance.now() - started) / 1000;
+    const full = await this.throughput(`4a. throughput, ${prefillRows.toLocaleString('en-US')} log rows`, events);
+    full.detail = {
+      'change vs empty': `${(((full.perSecond! - empty.perSecond!) / empty.perSecond!) * 100).toFixed(1)}%`,
+      'prefill s': prefillSeconds.toFixed(1),
+    };
+    return [empty, full];
+  }
+
+  /**
+   * Scenario 4b: the cost of one triggerEvent (matching + outbox insert) with one tenant of 3
+   * webhooks, then with many tenants of 3 webhooks each. Calls run in rolled-back
+   * transactions, so nothing is delivered and only the SQL side is measured.
+   */
+  async triggerCost(tenants: number, samples: number): Promise<Scenario[]> {
+    const single = randomUUID();
+    const template = await this.endpoint(single);
+    await this.endpoint(single);
+    await this.endpoint(single);
+    const one = await this.timeTriggers(() => single, samples);
+
+    const tenantIds = Array.from({ length: tenants }, () => randomUUID());
+    await this.db.query(
+      `INSERT INTO webhooks (tenant_id, name, url, events, headers, retry_policy, timeout_ms, secret)
+       SELECT t.id, w.name, w.url, w.events, w.headers, w.retry_policy, w.timeout_ms, w.secret
+         FROM unnest($1::uuid[]) AS t(id), generate_series(1, 3), webhooks w
+        WHERE w.id = $2`,
+      [tenantIds, template],
+    );
+    await this.db.query('ANALYZE webhooks');
+    const many = await this.timeTriggers(() => tenantIds[Math.floor(Math.random() * tenants)], samples);
+    return [
+      { name: '4b. triggerEvent, 1 tenant x 3 webhooks', kind: 'cost', count: samples, detail: one },
+      {
+        name: `4b. triggerEvent, ${tenants.toLocaleString('en-US')} tenants x 3 webhooks`,
+        kind: 'cost',
+        count: samples,
+        detail: many,
+      },
+    ];
+  }
+
+  /** Scenario 5: the process' RSS before and after many deliveries (after a full GC). */
+  async memory(deliveries: number): Promise<Scenario> {
+    const tenantId = randomUUID();
+    await this.endpoint(tenantId);
+    const before = rssMb();
+    const batch = 10_000;
+    const started = performance.now();
+    for (let sent = 0; sent < deliveries; sent += batch) {
+      const n = Math.min(batch, deliveries - sent);
+      await this.deliverAll(tenantId, n, sent + n);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const after = rssMb();
+    return {
+      name: `5. memory over ${deliveries.toLocaleString('en-US')} deliveries`,
+      kind: 'memory',
+      count: deliveries,
+      seconds,
+      perSecond: deliveries / seconds,
+      detail: { 'RSS before MB': before, 'RSS after MB': after, 'growth MB': +(after - before).toFixed(1) },
+    };
+  }
+
+  private async endpoint(tenantId: string): Promise<string> {
+    const webhook = await this.registry.create(tenantId, {
+      name: 'bench',
+      url: this.receiver.url,
+      events: ['message.sent'],
+      retryPolicy: { maxAttempts: 3, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 1000 },
+    });
+    return webhook.id;
+  }
+
+  /** Triggers `events` events and waits until the tenant has `expected` successful logs. */
+  private async deliverAll(tenantId: string, events: number, expected: number): Promise<number> {
+    const started = performance.now();
+    let next = 0;
+    const lanes = Array.from({ length: TRIGGER_PARALLELISM }, async () => {
+      while (next < events) {
+        const n = next++;
+        await this.webhooks.triggerEvent(tenantId, 'message.sent', { n });
+      }
+    });
+    await Promise.all(lanes);
+    for (;;) {
+      const [{ done }] = await this.db.query(
+        `SELECT count(*)::int AS done FROM webhook_logs WHERE tenant_id = $1 AND status = 'success'`,
+        [tenantId],
+      );
+      if (done >= expected) break;
+      await sleep(20);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await this.receiver.reset();
+    return seconds;
+  }
+
+  private async timeTriggers(tenantFor: () => string, samples: number): Promise<Record<string, number>> {
+    const micros: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const tenantId = tenantFor();
+      await this.db
+        .transaction(async (manager) => {
+          const started = performance.now();
+          await this.webhooks.triggerEvent(tenantId, 'message.sent', { i }, { manager });
+          micros.push((performance.now() - started) * 1000);
+          throw new RolledBack();
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof RolledBack)) throw error;
+        });
+    }
+    micros.sort((a, b) => a - b);
+    return {
+      'mean µs': Math.round(micros.reduce((sum, v) => sum + v, 0) / micros.length),
+      'p50 µs': Math.round(percentile(micros, 50)),
+      'p99 µs': Math.round(percentile(micros, 99)),
+    };
+  }
+
+  private async prefillLogs(rows: number): Promise<void> {
+    const tenantId = randomUUID();
+    const webhookId = await this.endpoint(tenantId);
+    const chunk = 200_000;
+    for (let done = 0; done < rows; done += chunk) {
+      await this.db.query(
+        `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, status,
+                                   attempt_count, attempts, response_status, response_time_ms,
+                                   created_at, completed_at)
+         SELECT $1, $2, 'evt_prefill_' || g, 'message.sent',
+                '{"id":"evt","type":"message.sent","timestamp":"2026-01-01T00:00:00Z","data":{"n":1}}',
+                'success', 1, '[{"attempt":1,"statusCode":200}]', 200, 3,
+                now() - (g % 2592000) * interval '1 second', now()
+           FROM generate_series($3::int, $4::int) AS g`,
+        [tenantId, webhookId, done + 1, Math.min(rows, done + chunk)],
+      );
+    }
+    await this.db.query('ANALYZE webhook_logs');
+  }
+}
+
+class RolledBack extends Error {}
+
+function rssMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return +(process.memoryUsage().rss / 2 ** 20).toFixed(1);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,35 @@
+/**
+ * Key rotation: re-encrypts every webhook secret that is not under the current
+ * WEBHOOK_SECRET_ENCRYPTION_KEY (see "Secrets at rest" in docs/decisions.md):
+ *   npm run secrets:reencrypt
+ * Prints counts only. Safe to run while the service runs, and to run again.
+ */
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { parseEnv } from '../src/config/env';
+import { typeOrmOptions } from '../src/database/typeorm-options';
+import { SecretCipher, secretKeysFrom } from '../src/modules/webhooks/secrets/secret-cipher';
+import { reencryptSecrets } from '../src/modules/webhooks/secrets/secret-rows';
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const env = parseEnv(process.env);
+  const cipher = new SecretCipher(secretKeysFrom(env));
+  const dataSource = new DataSource({ ...typeOrmOptions(env), migrationsRun: false });
+  await dataSource.initialize();
+  try {
+    const { found, rewritten } = await reencryptSecrets(dataSource, cipher);
+    console.log(`Webhooks not under the current key: ${found}; re-encrypted: ${rewritten}`);
+    if (rewritten < found) {
+      console.log(`${found - rewritten} changed while this ran; run the command again to check`);
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class QueueStatsResponse {
+  @ApiProperty({ description: 'Jobs ready to run now (0 while the queue is paused)' })
+  waiting: number;
+
+  @ApiProperty({ description: 'Jobs a worker is running right now' })
+  active: number;
+
+  @ApiProperty({ description: 'Jobs scheduled for later (delivery retries waiting for backoff)' })
+  delayed: number;
+
+  @ApiProperty({ description: 'Finished jobs still kept (normally 0: finished jobs are removed)' })
+  completed: number;
+
+  @ApiProperty({
+    description: 'Jobs that failed for infrastructure reasons after all their BullMQ attempts',
+  })
+  failed: number;
+
+  @ApiProperty({
+    description: 'Jobs ready to run but held because the queue is paused (0 while it runs)',
+  })
+  paused: number;
+}
+
+export class QueuePauseResponse {
+  @ApiProperty({ description: 'Whether the queue is paused now' })
+  isPaused: boolean;
+}
