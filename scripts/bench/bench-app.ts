@@ -26,7 +26,9 @@ export class BenchApp {
   ) {}
 
   static async start(receiver: Receiver): Promise<BenchApp> {
-    const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+    const app = await NestFactory.createApplicationContext(AppModule, {
+      logger: ['error', 'warn'],
+    });
     app.enableShutdownHooks();
     return new BenchApp(
       app,
@@ -72,26 +74,47 @@ export class BenchApp {
     await worker.close();
     await queue.obliterate({ force: true });
     await queue.close();
-    return { name: 'limit: bare BullMQ (add + no-op)', kind: 'limit', count: jobs, seconds, perSecond: jobs / seconds };
+    return {
+      name: 'limit: bare BullMQ (add + no-op)',
+      kind: 'limit',
+      count: jobs,
+      seconds,
+      perSecond: jobs / seconds,
+    };
   }
 
   /** Limit: the delivery HTTP client alone POSTing signed-size bodies to the same receiver. */
   async bareHttp(requests: number): Promise<Scenario> {
     const http = this.app.get(WebhookHttpClient);
-    const body = JSON.stringify({ id: 'evt_bench', type: 'message.sent', timestamp: new Date().toISOString(), data: { n: 1 } });
+    const body = JSON.stringify({
+      id: 'evt_bench',
+      type: 'message.sent',
+      timestamp: new Date().toISOString(),
+      data: { n: 1 },
+    });
     const headers = { 'content-type': 'application/json' };
     let next = 0;
     const started = performance.now();
-    const lanes = Array.from({ length: Number(process.env.WEBHOOK_WORKER_CONCURRENCY) }, async () => {
-      while (next++ < requests) {
-        const result = await http.post(this.receiver.url, body, headers, 10_000);
-        if (result.statusCode !== 200) throw new Error(`bare HTTP got ${result.statusCode ?? result.error}`);
-      }
-    });
+    const lanes = Array.from(
+      { length: Number(process.env.WEBHOOK_WORKER_CONCURRENCY) },
+      async () => {
+        while (next++ < requests) {
+          const result = await http.post(this.receiver.url, body, headers, 10_000);
+          if (result.statusCode !== 200)
+            throw new Error(`bare HTTP got ${result.statusCode ?? result.error}`);
+        }
+      },
+    );
     await Promise.all(lanes);
     const seconds = (performance.now() - started) / 1000;
     await this.receiver.reset();
-    return { name: 'limit: bare HTTP client', kind: 'limit', count: requests, seconds, perSecond: requests / seconds };
+    return {
+      name: 'limit: bare HTTP client',
+      kind: 'limit',
+      count: requests,
+      seconds,
+      perSecond: requests / seconds,
+    };
   }
 
   /** Scenario 1: events to one endpoint, timed until every log is `success`. */
@@ -139,7 +162,8 @@ export class BenchApp {
     const deadline = Date.now() + 60_000;
     while (latencies.length < total && Date.now() < deadline) {
       await sleep(100);
-      for (const [sent, received] of (await this.receiver.arrivals()).arrivals) latencies.push(received - sent);
+      for (const [sent, received] of (await this.receiver.arrivals()).arrivals)
+        latencies.push(received - sent);
     }
     latencies.sort((a, b) => a - b);
     return {
@@ -163,7 +187,10 @@ export class BenchApp {
     const started = performance.now();
     await this.prefillLogs(prefillRows);
     const prefillSeconds = (performance.now() - started) / 1000;
-    const full = await this.throughput(`4a. throughput, ${prefillRows.toLocaleString('en-US')} log rows`, events);
+    const full = await this.throughput(
+      `4a. throughput, ${prefillRows.toLocaleString('en-US')} log rows`,
+      events,
+    );
     full.detail = {
       'change vs empty': `${(((full.perSecond! - empty.perSecond!) / empty.perSecond!) * 100).toFixed(1)}%`,
       'prefill s': prefillSeconds.toFixed(1),
@@ -192,9 +219,17 @@ export class BenchApp {
       [tenantIds, template],
     );
     await this.db.query('ANALYZE webhooks');
-    const many = await this.timeTriggers(() => tenantIds[Math.floor(Math.random() * tenants)], samples);
+    const many = await this.timeTriggers(
+      () => tenantIds[Math.floor(Math.random() * tenants)],
+      samples,
+    );
     return [
-      { name: '4b. triggerEvent, 1 tenant x 3 webhooks', kind: 'cost', count: samples, detail: one },
+      {
+        name: '4b. triggerEvent, 1 tenant x 3 webhooks',
+        kind: 'cost',
+        count: samples,
+        detail: one,
+      },
       {
         name: `4b. triggerEvent, ${tenants.toLocaleString('en-US')} tenants x 3 webhooks`,
         kind: 'cost',
@@ -223,7 +258,11 @@ export class BenchApp {
       count: deliveries,
       seconds,
       perSecond: deliveries / seconds,
-      detail: { 'RSS before MB': before, 'RSS after MB': after, 'growth MB': +(after - before).toFixed(1) },
+      detail: {
+        'RSS before MB': before,
+        'RSS after MB': after,
+        'growth MB': +(after - before).toFixed(1),
+      },
     };
   }
 
@@ -261,7 +300,10 @@ export class BenchApp {
     return seconds;
   }
 
-  private async timeTriggers(tenantFor: () => string, samples: number): Promise<Record<string, number>> {
+  private async timeTriggers(
+    tenantFor: () => string,
+    samples: number,
+  ): Promise<Record<string, number>> {
     const micros: number[] = [];
     for (let i = 0; i < samples; i++) {
       const tenantId = tenantFor();

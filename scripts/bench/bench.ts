@@ -101,7 +101,9 @@ export interface Receiver {
 }
 
 async function startReceiver(): Promise<Receiver> {
-  const child = fork(join(__dirname, 'receiver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, 'receiver.js'), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve) =>
     child.once('message', (message: { port: number }) => resolve(message.port)),
   );

@@ -22,7 +22,9 @@ export function formatTable(results: Scenario[], limitPerSecond: number): string
     r.count?.toLocaleString('en-US') ?? '',
     r.seconds !== undefined ? r.seconds.toFixed(2) : '',
     r.perSecond !== undefined ? Math.round(r.perSecond).toLocaleString('en-US') : '',
-    r.perSecond !== undefined && r.kind === 'service' ? `${Math.round((100 * r.perSecond) / limitPerSecond)}%` : '',
+    r.perSecond !== undefined && r.kind === 'service'
+      ? `${Math.round((100 * r.perSecond) / limitPerSecond)}%`
+      : '',
     r.latencyMs
       ? `p50 ${fixed(r.latencyMs.p50)} p95 ${fixed(r.latencyMs.p95)} p99 ${fixed(r.latencyMs.p99)} max ${fixed(r.latencyMs.max)} ms`
       : Object.entries(r.detail ?? {})

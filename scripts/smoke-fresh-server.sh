@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the app, starts it (npm run start:prod) on a free port with a database and queue
+# prefix of its own, runs scripts/test-webhooks-api.sh against it, then stops it and drops
+# the database. Used by .ci/run; handy before a release.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+base_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/webhooks}
+run="smoke_$(date +%s)_$$"
+database="webhooks_$run"
+database_url="${base_url%/*}/$database"
+admin_url="${base_url%/*}/postgres"
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+log=$(mktemp)
+
+psql "$admin_url" -qc "CREATE DATABASE \"$database\"" >/dev/null
+cleanup() {
+  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  psql "$admin_url" -qc "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null || true
+  rm -f "$log"
+}
+trap cleanup EXIT
+
+npm run -s build
+PORT=$port DATABASE_URL=$database_url QUEUE_PREFIX="webhooks-$run" WEBHOOK_ALLOW_PRIVATE_URLS=true \
+  LOG_LEVEL=warn npm run -s start:prod >"$log" 2>&1 &
+server_pid=$!
+
+for _ in $(seq 1 60); do
+  curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$log"; echo "server exited before it was healthy" >&2; exit 1; }
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$port/health" >/dev/null || { cat "$log"; echo "server not healthy after 30 s" >&2; exit 1; }
+
+BASE_URL="http://127.0.0.1:$port" bash scripts/test-webhooks-api.sh || { tail -50 "$log"; exit 1; }
