@@ -148,6 +148,16 @@ describe('Delivery pipeline (e2e)', () => {
     });
   });
 
+  it('records a response body with NUL bytes and invalid UTF-8 without failing', async () => {
+    const tenantId = randomUUID();
+    const path = `/binary-${randomUUID()}`;
+    receiver.script(path, { status: 200, body: 'a\u0000b\uFFFFc' });
+    const webhook = await register(tenantId, path);
+    await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(log).toMatchObject({ status: 'success', attemptCount: 1, responseBody: 'a\uFFFDb\uFFFFc' });
+  });
+
   it('fails finally after maxAttempts and counts the failure', async () => {
     const tenantId = randomUUID();
     const path = `/down-${randomUUID()}`;

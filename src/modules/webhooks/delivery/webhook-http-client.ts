@@ -101,7 +101,11 @@ async function readLimited(stream: Readable, signal: AbortSignal): Promise<strin
       break;
     }
   }
-  return Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8');
+  // Postgres text cannot hold NUL; a receiver's bytes must never make recording fail.
+  return Buffer.concat(chunks)
+    .subarray(0, RESPONSE_BODY_LIMIT)
+    .toString('utf8')
+    .replace(/\u0000/g, '\uFFFD');
 }
 
 function describeStatus(response: AxiosResponse): string {
