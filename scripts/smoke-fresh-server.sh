@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the app, starts it (npm run start:prod) on a free port with a database and queue
+# Builds the app, starts it as npm run start:prod does (node dist/main.js) on a free port with a database and queue
 # prefix of its own, runs scripts/test-webhooks-api.sh against it, then stops it and drops
 # the database. Used by .ci/run; handy before a release.
 set -euo pipefail
@@ -15,7 +15,10 @@ log=$(mktemp)
 
 psql "$admin_url" -qc "CREATE DATABASE \"$database\"" >/dev/null
 cleanup() {
-  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  if [ -n "${server_pid:-}" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
   psql "$admin_url" -qc "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null || true
   rm -f "$log"
 }
@@ -23,7 +26,7 @@ trap cleanup EXIT
 
 npm run -s build
 PORT=$port DATABASE_URL=$database_url QUEUE_PREFIX="webhooks-$run" WEBHOOK_ALLOW_PRIVATE_URLS=true \
-  LOG_LEVEL=warn npm run -s start:prod >"$log" 2>&1 &
+  LOG_LEVEL=warn node dist/main.js >"$log" 2>&1 &
 server_pid=$!
 
 for _ in $(seq 1 60); do
