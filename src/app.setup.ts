@@ -2,11 +2,10 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mountBullBoard } from './admin/bull-board';
+import { MAX_BODY_BYTES } from './common/body-limit';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
 import { RejectNulCharactersPipe } from './common/validation/reject-nul-characters.pipe';
 import { REQUEST_LOGGER } from './logging/logging.module';
-
-export const MAX_BODY_BYTES = '1mb';
 
 /** Pipes, filters, body limits and API docs: shared by main.ts and the e2e tests. */
 export function setupApp(app: INestApplication): void {

@@ -112,6 +112,18 @@ describe('Delivery routes (e2e)', () => {
       await t.as(randomUUID()).post(`${BASE}/${webhook.id}/test`, {}).expect(404);
       expect(receiver.received('/test-validation')).toHaveLength(0);
     });
+
+    it('answers 400 for a payload over 256 KiB, sending and logging nothing', async () => {
+      const path = `/test-big-${randomUUID()}`;
+      const { tenant, webhook } = await setup(path);
+      const payload = { blob: 'x'.repeat(300 * 1024) };
+      const res = await tenant.post(`${BASE}/${webhook.id}/test`, { payload }).expect(400);
+      expect(res.body.message).toEqual([
+        expect.stringMatching(/^Webhook event payload is \d+ bytes; the limit is 262144$/),
+      ]);
+      expect(receiver.received(path)).toHaveLength(0);
+      expect((await tenant.get(`${BASE}/${webhook.id}/logs`).expect(200)).body.meta.total).toBe(0);
+    });
   });
 
   describe('logs', () => {
@@ -155,6 +167,20 @@ describe('Delivery routes (e2e)', () => {
         expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
       }
     });
+
+    it.each(['from', 'to'])(
+      'answers 400, not 500, for a %s date Postgres cannot store',
+      async (field) => {
+        const { tenant, webhook } = await setup(`/logs-range-${randomUUID()}`);
+        for (const date of ['-005000-01-01T00:00:00Z', '1969-12-31T23:59:59Z']) {
+          const res = await tenant.get(`${BASE}/${webhook.id}/logs?${field}=${date}`).expect(400);
+          expect(res.body.message).toEqual([
+            `${field} must not be before 1970-01-01T00:00:00.000Z`,
+          ]);
+        }
+        await tenant.get(`${BASE}/${webhook.id}/logs?${field}=1970-01-01T00:00:00Z`).expect(200);
+      },
+    );
 
     it("hides another tenant's logs and answers 404 for unknown ids", async () => {
       const path = `/logs-iso-${randomUUID()}`;
@@ -234,6 +260,14 @@ describe('Delivery routes (e2e)', () => {
       expect(none.body).toEqual({ queued: 0 });
       await tenant.post(`${BASE}/${webhook.id}/recover`, {}).expect(400);
       await tenant.post(`${BASE}/${webhook.id}/recover`, { since: 'last week' }).expect(400);
+    });
+
+    it('answers 400, not 500, for a since Postgres cannot store', async () => {
+      const { tenant, webhook } = await setup(`/recover-range-${randomUUID()}`);
+      for (const since of [-300000000000000, '-005000-01-01T00:00:00Z', '1969-12-31T23:59:59Z']) {
+        const res = await tenant.post(`${BASE}/${webhook.id}/recover`, { since }).expect(400);
+        expect(res.body.message).toEqual(['since must not be before 1970-01-01T00:00:00.000Z']);
+      }
     });
   });
 

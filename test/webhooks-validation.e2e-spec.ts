@@ -437,6 +437,7 @@ describe('Webhook validation (e2e)', () => {
         .send(big(1024 * 1024 + 1));
       expectErrorShape(res, 413);
       expect(res.body.error).toBe('Payload Too Large');
+      expect(res.body.message).toBe('Request body is larger than 1 MiB');
       await expectNoWebhooks(t.as(tenantId));
     });
 

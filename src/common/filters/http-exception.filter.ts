@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { MAX_BODY_LABEL } from '../body-limit';
 
 /** body-parser errors carry a status and a type; they are the client's mistake, not ours. */
 interface BodyParserError {
@@ -17,7 +18,7 @@ interface BodyParserError {
 
 const BODY_PARSER_ERRORS: Record<string, { status: number; message: string }> = {
   'entity.parse.failed': { status: 400, message: 'Malformed JSON in request body' },
-  'entity.too.large': { status: 413, message: 'Request body is larger than 1 MiB' },
+  'entity.too.large': { status: 413, message: `Request body is larger than ${MAX_BODY_LABEL}` },
   'encoding.unsupported': { status: 415, message: 'Unsupported content encoding' },
   'charset.unsupported': { status: 415, message: 'Unsupported charset' },
   'request.aborted': { status: 400, message: 'Request aborted' },

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
 import { TenantId } from '../../common/auth/tenant.decorator';
+import { UuidParam } from '../../common/validation/uuid-param';
 import { CampaignsService } from './campaigns.service';
 import { CampaignResponse } from './dto/campaign.response';
 import { CreateCampaignDto } from './dto/create-campaign.dto';
@@ -42,7 +43,7 @@ export class CampaignsController {
   @ApiConflictResponse({ description: 'The campaign is not a draft' })
   async start(
     @TenantId() tenantId: string,
-    @Param('id', new ParseUUIDPipe({ version: undefined })) id: string,
+    @UuidParam('id') id: string,
   ): Promise<CampaignResponse> {
     return CampaignResponse.from(await this.campaigns.start(tenantId, id));
   }

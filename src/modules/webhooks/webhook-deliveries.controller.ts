@@ -1,18 +1,9 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
 import { TenantId } from '../../common/auth/tenant.decorator';
 import { Page } from '../../common/pagination/pagination.dto';
+import { UuidParam } from '../../common/validation/uuid-param';
 import { ListLogsQuery } from './dto/list-logs.query';
 import { LogDetailResponse, LogPageResponse, LogResponse } from './dto/log.response';
 import { QueuedResponse, RecoverDto } from './dto/recover.dto';
@@ -21,9 +12,6 @@ import { TestWebhookDto, TestWebhookResponse } from './dto/test-webhook.dto';
 import { WebhookLogsService } from './webhook-logs.service';
 import { WebhookStatsService } from './webhook-stats.service';
 import { WebhookTestService } from './webhook-test.service';
-
-const WebhookId = () => Param('id', new ParseUUIDPipe());
-const LogId = () => Param('logId', new ParseUUIDPipe());
 
 /** Test sends, delivery logs, manual retries and statistics of one webhook. */
 @ApiTags('webhook deliveries')
@@ -42,7 +30,7 @@ export class WebhookDeliveriesController {
   @ApiOkResponse({ type: TestWebhookResponse })
   test(
     @TenantId() tenantId: string,
-    @WebhookId() id: string,
+    @UuidParam('id') id: string,
     @Body() dto: TestWebhookDto,
   ): Promise<TestWebhookResponse> {
     return this.tests.send(tenantId, id, dto);
@@ -52,7 +40,7 @@ export class WebhookDeliveriesController {
   @ApiOkResponse({ type: LogPageResponse })
   async listLogs(
     @TenantId() tenantId: string,
-    @WebhookId() id: string,
+    @UuidParam('id') id: string,
     @Query() query: ListLogsQuery,
   ): Promise<Page<LogResponse>> {
     const page = await this.logs.list(tenantId, id, query);
@@ -63,8 +51,8 @@ export class WebhookDeliveriesController {
   @ApiOkResponse({ type: LogDetailResponse })
   async getLog(
     @TenantId() tenantId: string,
-    @WebhookId() id: string,
-    @LogId() logId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('logId') logId: string,
   ): Promise<LogDetailResponse> {
     return LogDetailResponse.fromDetail(await this.logs.findOne(tenantId, id, logId));
   }
@@ -74,8 +62,8 @@ export class WebhookDeliveriesController {
   @ApiAcceptedResponse({ description: 'Queued again now' })
   async retry(
     @TenantId() tenantId: string,
-    @WebhookId() id: string,
-    @LogId() logId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('logId') logId: string,
   ): Promise<{ queued: number }> {
     await this.logs.retry(tenantId, id, logId);
     return { queued: 1 };
@@ -86,7 +74,7 @@ export class WebhookDeliveriesController {
   @ApiAcceptedResponse({ type: QueuedResponse })
   async recover(
     @TenantId() tenantId: string,
-    @WebhookId() id: string,
+    @UuidParam('id') id: string,
     @Body() dto: RecoverDto,
   ): Promise<QueuedResponse> {
     return { queued: await this.logs.recover(tenantId, id, dto.since) };
@@ -96,7 +84,7 @@ export class WebhookDeliveriesController {
   @ApiOkResponse({ type: StatsResponse })
   stats(
     @TenantId() tenantId: string,
-    @WebhookId() id: string,
+    @UuidParam('id') id: string,
     @Query() query: StatsQuery,
   ): Promise<StatsResponse> {
     return this.statistics.stats(tenantId, id, query.period);

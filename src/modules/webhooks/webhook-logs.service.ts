@@ -47,14 +47,11 @@ export class WebhookLogsService {
 
   /** Sends a finished delivery again now, with a fresh round of the retry policy. */
   async retry(tenantId: string, webhookId: string, logId: string): Promise<void> {
-    const rows = await queryRows<DeliveryRef>(
-      this.db,
-      `UPDATE webhook_logs
-          SET status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
-              completed_at = NULL, updated_at = now()
-        WHERE id = $1 AND webhook_id = $2 AND tenant_id = $3 AND status IN ('success', 'failed')
-        RETURNING id, webhook_id AS "webhookId"`,
-      [logId, webhookId, tenantId],
+    const rows = await this.markPending(
+      tenantId,
+      webhookId,
+      `id = $3 AND status IN ('success', 'failed')`,
+      logId,
     );
     if (rows.length === 0) {
       await this.findOne(tenantId, webhookId, logId);
@@ -66,17 +63,36 @@ export class WebhookLogsService {
   /** Re-queues every failed delivery of the webhook created since `since`. */
   async recover(tenantId: string, webhookId: string, since: Date): Promise<number> {
     await this.registry.findOne(tenantId, webhookId);
-    const rows = await queryRows<DeliveryRef>(
+    const rows = await this.markPending(
+      tenantId,
+      webhookId,
+      `status = 'failed' AND created_at >= $3`,
+      since,
+    );
+    await this.requeue(rows);
+    return rows.length;
+  }
+
+  /**
+   * Puts the webhook's deliveries matching `condition` back to pending, due now, with a fresh
+   * round of the retry policy. `condition` is a constant SQL fragment whose only parameter is
+   * `value`, as $3; never build it from input.
+   */
+  private markPending(
+    tenantId: string,
+    webhookId: string,
+    condition: string,
+    value: unknown,
+  ): Promise<DeliveryRef[]> {
+    return queryRows<DeliveryRef>(
       this.db,
       `UPDATE webhook_logs
           SET status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
               completed_at = NULL, updated_at = now()
-        WHERE webhook_id = $1 AND tenant_id = $2 AND status = 'failed' AND created_at >= $3
+        WHERE webhook_id = $1 AND tenant_id = $2 AND ${condition}
         RETURNING id, webhook_id AS "webhookId"`,
-      [webhookId, tenantId, since],
+      [webhookId, tenantId, value],
     );
-    await this.requeue(rows);
-    return rows.length;
   }
 
   /** The rows are pending in Postgres already; if Redis is away the relay enqueues them. */

@@ -1,18 +1,20 @@
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../../database/query-rows';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { TestWebhookDto, TestWebhookResponse } from './dto/test-webhook.dto';
-import { WebhookLog } from './entities/webhook-log.entity';
 import { DeliverableEventType, sampleFor, TEST_EVENT_TYPE } from './events/event-catalog';
+import { buildEventEnvelope } from './events/event-envelope';
+import { InvalidWebhookEventError } from './webhook-event.error';
 import { WebhookRegistryService } from './webhook-registry.service';
 
 /** The synchronous test route: one logged attempt, answered with what the endpoint said. */
 @Injectable()
 export class WebhookTestService {
   constructor(
-    @InjectRepository(WebhookLog) private readonly logs: Repository<WebhookLog>,
+    @InjectDataSource() private readonly db: DataSource,
     private readonly registry: WebhookRegistryService,
     private readonly delivery: WebhookDeliveryService,
   ) {}
@@ -30,16 +32,14 @@ export class WebhookTestService {
       (eventType === TEST_EVENT_TYPE
         ? { ...sampleFor(eventType), webhookId }
         : sampleFor(eventType));
-    const log = await this.logs.save(
-      this.logs.create({
-        tenantId,
-        webhookId: webhook.id,
-        eventId,
-        eventType,
-        payload: { id: eventId, type: eventType, timestamp: new Date().toISOString(), data },
-        status: 'pending',
-        nextAttemptAt: new Date(),
-      }),
+    const payload = testEnvelope(eventId, eventType, data);
+    // The body as built, verbatim: the json column keeps it byte for byte for signing.
+    const [log] = await queryRows<{ id: string }>(
+      this.db,
+      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, status, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5::json, 'pending', now())
+       RETURNING id`,
+      [tenantId, webhook.id, eventId, eventType, payload],
     );
     const outcome = await this.delivery.attempt(log.id, { test: true });
     const result = outcome.kind === 'dropped' ? null : outcome.result;
@@ -51,5 +51,21 @@ export class WebhookTestService {
       error: result?.error ?? (outcome.kind === 'dropped' ? 'The webhook was deleted' : null),
       logId: log.id,
     };
+  }
+}
+
+/** A test event that could never be delivered (a payload over the size limit) is the caller's 400. */
+function testEnvelope(
+  eventId: string,
+  eventType: DeliverableEventType,
+  data: Record<string, unknown>,
+): string {
+  try {
+    return buildEventEnvelope(eventId, eventType, data);
+  } catch (error) {
+    if (error instanceof InvalidWebhookEventError) {
+      throw new BadRequestException([error.message]);
+    }
+    throw error;
   }
 }

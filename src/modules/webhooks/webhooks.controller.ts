@@ -4,8 +4,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Put,
@@ -22,6 +20,7 @@ import {
 import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
 import { TenantId } from '../../common/auth/tenant.decorator';
 import { Page } from '../../common/pagination/pagination.dto';
+import { UuidParam } from '../../common/validation/uuid-param';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { EventCatalogResponse } from './dto/event-catalog.response';
 import { ListWebhooksQuery } from './dto/list-webhooks.query';
@@ -30,8 +29,6 @@ import { UpdateWebhookDto } from './dto/update-webhook.dto';
 import { SecretResponse, WebhookPageResponse, WebhookResponse } from './dto/webhook.response';
 import { EVENT_CATALOG } from './events/event-catalog';
 import { WebhookRegistryService } from './webhook-registry.service';
-
-const WebhookId = () => Param('id', new ParseUUIDPipe({ version: undefined }));
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -67,7 +64,10 @@ export class WebhooksController {
 
   @Get(':id')
   @ApiOkResponse({ type: WebhookResponse })
-  async findOne(@TenantId() tenantId: string, @WebhookId() id: string): Promise<WebhookResponse> {
+  async findOne(
+    @TenantId() tenantId: string,
+    @UuidParam('id') id: string,
+  ): Promise<WebhookResponse> {
     return WebhookResponse.from(await this.registry.findOne(tenantId, id));
   }
 
@@ -75,7 +75,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookResponse })
   async update(
     @TenantId() tenantId: string,
-    @WebhookId() id: string,
+    @UuidParam('id') id: string,
     @Body() dto: UpdateWebhookDto,
   ): Promise<WebhookResponse> {
     return WebhookResponse.from(await this.registry.update(tenantId, id, dto));
@@ -85,7 +85,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookResponse, description: 'Same as PATCH' })
   replace(
     @TenantId() tenantId: string,
-    @WebhookId() id: string,
+    @UuidParam('id') id: string,
     @Body() dto: UpdateWebhookDto,
   ): Promise<WebhookResponse> {
     return this.update(tenantId, id, dto);
@@ -94,13 +94,13 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted with its logs' })
-  async remove(@TenantId() tenantId: string, @WebhookId() id: string): Promise<void> {
+  async remove(@TenantId() tenantId: string, @UuidParam('id') id: string): Promise<void> {
     await this.registry.remove(tenantId, id);
   }
 
   @Get(':id/secret')
   @ApiOkResponse({ type: SecretResponse })
-  async secret(@TenantId() tenantId: string, @WebhookId() id: string): Promise<SecretResponse> {
+  async secret(@TenantId() tenantId: string, @UuidParam('id') id: string): Promise<SecretResponse> {
     return { secret: (await this.registry.findOne(tenantId, id)).secret };
   }
 
@@ -109,7 +109,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: SecretResponse })
   async rotateSecret(
     @TenantId() tenantId: string,
-    @WebhookId() id: string,
+    @UuidParam('id') id: string,
     @Body() dto: RotateSecretDto,
   ): Promise<SecretResponse> {
     return { secret: (await this.registry.rotateSecret(tenantId, id, dto)).secret };
@@ -120,7 +120,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: SecretResponse, description: 'Alias of rotate-secret' })
   regenerateSecret(
     @TenantId() tenantId: string,
-    @WebhookId() id: string,
+    @UuidParam('id') id: string,
     @Body() dto: RotateSecretDto,
   ): Promise<SecretResponse> {
     return this.rotateSecret(tenantId, id, dto);

@@ -9,12 +9,13 @@ import {
   subscriptionPatternsFor,
   WebhookEventType,
 } from './events/event-catalog';
+import { buildEventEnvelope } from './events/event-envelope';
 import { runAfterCommit } from './outbox/after-commit.subscriber';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
 import { InvalidWebhookEventError } from './webhook-event.error';
 import { DeliveryRef } from './webhook-queue';
 
-export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
+export { MAX_EVENT_PAYLOAD_BYTES } from './events/event-envelope';
 const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
 
 export interface TriggerOptions {
@@ -49,7 +50,11 @@ export class WebhooksService {
     options: TriggerOptions = {},
   ): Promise<TriggerResult> {
     const eventId = options.eventId ?? `evt_${randomUUID().replace(/-/g, '')}`;
-    const payload = envelope(eventId, eventType, data);
+    // webhook.test is deliverable, but only by the test route.
+    if (!isKnownEventType(eventType)) {
+      throw new InvalidWebhookEventError(`Unknown webhook event type "${eventType}"`);
+    }
+    const payload = buildEventEnvelope(eventId, eventType, data);
     if (!isUUID(tenantId)) throw new InvalidWebhookEventError('tenantId must be a UUID');
     if (!EVENT_ID_PATTERN.test(eventId)) {
       throw new InvalidWebhookEventError(
@@ -76,32 +81,4 @@ export class WebhooksService {
     }
     return { eventId, deliveries: deliveries.length };
   }
-}
-
-/** The request body receivers get, serialized once and validated for type and size. */
-function envelope(eventId: string, eventType: string, data: Record<string, unknown>): string {
-  if (!isKnownEventType(eventType)) {
-    throw new InvalidWebhookEventError(`Unknown webhook event type "${eventType}"`);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new InvalidWebhookEventError('Webhook event data must be a plain object');
-  }
-  const body = JSON.stringify({
-    id: eventId,
-    type: eventType,
-    timestamp: new Date().toISOString(),
-    data,
-  });
-  if (body.includes('\\u0000')) {
-    throw new InvalidWebhookEventError(
-      'Webhook event data must not contain NUL (\\u0000) characters',
-    );
-  }
-  const bytes = Buffer.byteLength(body);
-  if (bytes > MAX_EVENT_PAYLOAD_BYTES) {
-    throw new InvalidWebhookEventError(
-      `Webhook event payload is ${bytes} bytes; the limit is ${MAX_EVENT_PAYLOAD_BYTES}`,
-    );
-  }
-  return body;
 }

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, MaxLength, MinDate } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination/pagination.dto';
+import { EARLIEST_DATE } from '../../../common/validation/earliest-date';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../entities/webhook-log.entity';
 
 export class ListLogsQuery extends PaginationQueryDto {
@@ -20,11 +21,13 @@ export class ListLogsQuery extends PaginationQueryDto {
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'from must be an ISO 8601 date' })
+  @MinDate(EARLIEST_DATE, { message: `from must not be before ${EARLIEST_DATE.toISOString()}` })
   from?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created before' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'to must be an ISO 8601 date' })
+  @MinDate(EARLIEST_DATE, { message: `to must not be before ${EARLIEST_DATE.toISOString()}` })
   to?: Date;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, MaxDate } from 'class-validator';
+import { IsDate, MaxDate, MinDate } from 'class-validator';
+import { EARLIEST_DATE } from '../../../common/validation/earliest-date';
 
 export class RecoverDto {
   @ApiProperty({
@@ -10,6 +11,7 @@ export class RecoverDto {
   })
   @Type(() => Date)
   @IsDate({ message: 'since must be an ISO 8601 date' })
+  @MinDate(EARLIEST_DATE, { message: `since must not be before ${EARLIEST_DATE.toISOString()}` })
   @MaxDate(() => new Date(), { message: 'since must not be in the future' })
   since: Date;
 }

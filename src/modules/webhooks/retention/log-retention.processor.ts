@@ -9,6 +9,11 @@ import { LogRetentionService } from './log-retention.service';
 export const MAINTENANCE_QUEUE = 'webhook-maintenance';
 const RETENTION_SCHEDULER = 'log-retention';
 const HOURLY = 3_600_000;
+/**
+ * The same 35 s the delivery workers get (docs/operations.md). Each DELETE is a short batch; a
+ * run cut off here is only a stalled job, and the next run deletes what it left.
+ */
+const SHUTDOWN_GRACE_MS = 35_000;
 
 /**
  * A BullMQ job scheduler runs the retention hourly. It is one scheduler per deployment (same
@@ -43,7 +48,7 @@ export class LogRetentionProcessor
   }
 
   beforeApplicationShutdown(): Promise<void> {
-    return closeWorker(this.worker, this.redis, 60_000, this.logger);
+    return closeWorker(this.worker, this.redis, SHUTDOWN_GRACE_MS, this.logger);
   }
 
   async process(): Promise<{ deleted: number }> {

@@ -1,0 +1,37 @@
+import { InvalidWebhookEventError } from '../webhook-event.error';
+import { DeliverableEventType, isKnownEventType, TEST_EVENT_TYPE } from './event-catalog';
+
+/** The largest request body a receiver gets: the whole serialized envelope, in UTF-8 bytes. */
+export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
+
+/**
+ * The request body receivers get, `{ id, type, timestamp, data }`, serialized once: these are
+ * the bytes stored (the payload column is `json`, kept verbatim), signed and sent. Throws
+ * InvalidWebhookEventError for a type that is not deliverable, data that is not a plain object
+ * or a body over MAX_EVENT_PAYLOAD_BYTES.
+ */
+export function buildEventEnvelope(
+  eventId: string,
+  eventType: DeliverableEventType,
+  data: Record<string, unknown>,
+): string {
+  if (eventType !== TEST_EVENT_TYPE && !isKnownEventType(eventType)) {
+    throw new InvalidWebhookEventError(`Unknown webhook event type "${eventType}"`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InvalidWebhookEventError('Webhook event data must be a plain object');
+  }
+  const body = JSON.stringify({
+    id: eventId,
+    type: eventType,
+    timestamp: new Date().toISOString(),
+    data,
+  });
+  const bytes = Buffer.byteLength(body);
+  if (bytes > MAX_EVENT_PAYLOAD_BYTES) {
+    throw new InvalidWebhookEventError(
+      `Webhook event payload is ${bytes} bytes; the limit is ${MAX_EVENT_PAYLOAD_BYTES}`,
+    );
+  }
+  return body;
+}
