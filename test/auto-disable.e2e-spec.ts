@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { DeliveryQueue } from '../src/modules/webhooks/outbox/delivery-queue.service';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { TestReceiver } from './helpers/receiver';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
@@ -77,9 +78,30 @@ describe('Auto-disable (e2e)', () => {
     const { tenantId, webhook, path, deliver } = await failingWebhook(19, 25);
     await deliver();
     const sent = receiver.received(path).length;
-    await webhooks.triggerEvent(tenantId, 'message.sent', {});
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Queue a delivery as if it had been triggered just before the webhook was disabled.
+    const [{ id: logId }] = await t.dataSource.query(
+      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
+       VALUES ($1, $2, 'evt_queued', 'message.sent', '{}', now()) RETURNING id`,
+      [tenantId, webhook.id],
+    );
+    await t.app.get(DeliveryQueue).enqueue([{ id: logId, webhookId: webhook.id }]);
+    const skipped = await waitUntil(
+      async () =>
+        (await t.as(tenantId).get(`${BASE}/${webhook.id}/logs/${logId}`).expect(200)).body,
+      (log: { status: string }) => log.status === 'failed',
+    );
+    expect(skipped).toMatchObject({
+      attemptCount: 0,
+      errorMessage: 'Not sent: the webhook is disabled',
+    });
     expect(receiver.received(path)).toHaveLength(sent);
+    // A delivery that was never sent does not count against the endpoint.
+    const disabled = (await t.as(tenantId).get(`${BASE}/${webhook.id}`).expect(200)).body;
+    expect(disabled).toMatchObject({
+      totalDeliveries: 1,
+      failedDeliveries: 1,
+      consecutiveFailures: 20,
+    });
 
     const enabled = (
       await t.as(tenantId).patch(`${BASE}/${webhook.id}`, { isActive: true }).expect(200)

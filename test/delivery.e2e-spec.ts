@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { DeliveryQueue } from '../src/modules/webhooks/outbox/delivery-queue.service';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { TestReceiver } from './helpers/receiver';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
@@ -155,7 +156,45 @@ describe('Delivery pipeline (e2e)', () => {
     const webhook = await register(tenantId, path);
     await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
     const [log] = await logOf(tenantId, webhook.id);
-    expect(log).toMatchObject({ status: 'success', attemptCount: 1, responseBody: 'a\uFFFDb\uFFFFc' });
+    expect(log).toMatchObject({
+      status: 'success',
+      attemptCount: 1,
+      responseBody: 'a\uFFFDb\uFFFFc',
+    });
+  });
+
+  it('gives up on a delivery claimed again and again without an outcome recorded', async () => {
+    const tenantId = randomUUID();
+    const path = `/unrecorded-${randomUUID()}`;
+    const webhook = await register(tenantId, path);
+    const [{ id }] = await t.dataSource.query(
+      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, status, attempt_count, next_attempt_at)
+       VALUES ($1, $2, 'evt_unrecorded', 'message.sent', '{}', 'sending', 5, now()) RETURNING id`,
+      [tenantId, webhook.id],
+    );
+    await t.app.get(DeliveryQueue).enqueue([{ id, webhookId: webhook.id }]);
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(log).toMatchObject({ status: 'failed', attemptCount: 5 });
+    expect(log.errorMessage).toMatch(/^Gave up/);
+    expect(receiver.received(path)).toHaveLength(0);
+  });
+
+  it.each([
+    ['a real NUL character', 'a\u0000b'],
+    ['the literal text \\u0000', '\\u0000'],
+  ])('delivers data containing %s byte for byte', async (_case, text) => {
+    const tenantId = randomUUID();
+    const path = `/nul-data-${randomUUID()}`;
+    const webhook = await register(tenantId, path);
+    const data = { message: { body: text } };
+    const result = await webhooks.triggerEvent(tenantId, 'message.sent', data);
+    expect(result.deliveries).toBe(1);
+
+    const [request] = await receiver.waitFor(1, path);
+    expect(JSON.parse(request.body).data).toEqual(data);
+    expect(request.body).toContain(`"data":${JSON.stringify(data)}`);
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(log).toMatchObject({ status: 'success', attemptCount: 1 });
   });
 
   it('fails finally after maxAttempts and counts the failure', async () => {

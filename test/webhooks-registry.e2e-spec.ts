@@ -178,6 +178,36 @@ describe('Webhook registry (e2e)', () => {
     });
   });
 
+  it('PATCH writes only what it names: counters a worker commits meanwhile survive', async () => {
+    const tenant = t.as(randomUUID());
+    const { id } = (await tenant.post(BASE, webhookBody()).expect(201)).body;
+    const worker = t.dataSource.createQueryRunner();
+    await worker.startTransaction();
+    try {
+      // The "worker" holds the row; the PATCH reads it, then waits for the lock to write.
+      await worker.query(`SELECT id FROM webhooks WHERE id = $1 FOR UPDATE`, [id]);
+      const patch = tenant.patch(`${BASE}/${id}`, { name: 'renamed' }).then((res) => res);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await worker.query(
+        `UPDATE webhooks SET total_deliveries = 7, failed_deliveries = 7, consecutive_failures = 7,
+                             is_active = false, disabled_reason = 'auto' WHERE id = $1`,
+        [id],
+      );
+      await worker.commitTransaction();
+      expect((await patch).status).toBe(200);
+    } finally {
+      await worker.release();
+    }
+    const after = (await tenant.get(`${BASE}/${id}`).expect(200)).body;
+    expect(after).toMatchObject({
+      name: 'renamed',
+      totalDeliveries: 7,
+      consecutiveFailures: 7,
+      isActive: false,
+      disabledReason: 'auto',
+    });
+  });
+
   it('deletes a webhook with its logs', async () => {
     const tenantId = randomUUID();
     const tenant = t.as(tenantId);

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Page } from '../../common/pagination/pagination.dto';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { ListWebhooksQuery } from './dto/list-webhooks.query';
@@ -17,6 +18,7 @@ const DEFAULT_GRACE_PERIOD_HOURS = 24;
 const HOUR_MS = 3_600_000;
 /** Fields a PATCH may clear with null; the others must keep a value. */
 const NULLABLE_FIELDS = new Set(['description', 'rateLimitPerSecond']);
+const MANUALLY_DISABLED = 'Disabled by a tenant admin';
 
 /**
  * Tenant-scoped CRUD of webhook endpoints. Every query carries the caller's tenant id.
@@ -43,9 +45,9 @@ export class WebhookRegistryService {
       timeoutMs: dto.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       rateLimitPerSecond: dto.rateLimitPerSecond ?? null,
       isActive: dto.isActive ?? true,
-      secret: dto.secret ?? generateSecret(),
+      secret: this.cipher.encrypt(dto.secret ?? generateSecret()),
     });
-    return this.save(webhook);
+    return this.reveal(await this.webhooks.save(webhook));
   }
 
   async list(tenantId: string, query: ListWebhooksQuery): Promise<Page<Webhook>> {
@@ -78,26 +80,38 @@ export class WebhookRegistryService {
     return this.reveal(webhook);
   }
 
+  /**
+   * Writes only the columns the request names, so counters and an auto-disable that a worker
+   * writes meanwhile are never overwritten with what this request read.
+   */
   async update(tenantId: string, id: string, dto: UpdateWebhookDto): Promise<Webhook> {
     const nulls = Object.entries(dto)
       .filter(([field, value]) => value === null && !NULLABLE_FIELDS.has(field))
       .map(([field]) => `${field} must not be null`);
     if (nulls.length > 0) throw new BadRequestException(nulls);
-    const webhook = await this.findOne(tenantId, id);
+    const current = await this.findOne(tenantId, id);
     if (dto.url !== undefined) await this.urlPolicy.assertAllowed(dto.url);
-    const { retryPolicy, isActive, ...fields } = dto;
-    Object.assign(webhook, stripUndefined(fields));
-    if (retryPolicy) webhook.retryPolicy = mergeRetryPolicy(webhook.retryPolicy, retryPolicy);
-    if (isActive === true && !webhook.isActive) {
-      webhook.isActive = true;
-      webhook.disabledReason = null;
-      webhook.consecutiveFailures = 0;
-      webhook.failingSince = null;
-    } else if (isActive === false && webhook.isActive) {
-      webhook.isActive = false;
-      webhook.disabledReason = 'Disabled by a tenant admin';
+    const { retryPolicy, isActive, secret, ...fields } = dto;
+    const changes: QueryDeepPartialEntity<Webhook> = stripUndefined(fields);
+    if (secret !== undefined) changes.secret = this.cipher.encrypt(secret);
+    if (retryPolicy) changes.retryPolicy = mergeRetryPolicy(current.retryPolicy, retryPolicy);
+    if (isActive === true) {
+      // Re-enabling clears the failure streak, but only if the webhook was in fact disabled.
+      Object.assign(changes, {
+        isActive: true,
+        disabledReason: null,
+        consecutiveFailures: () => 'CASE WHEN is_active THEN consecutive_failures ELSE 0 END',
+        failingSince: () => 'CASE WHEN is_active THEN failing_since ELSE NULL END',
+      });
+    } else if (isActive === false) {
+      Object.assign(changes, {
+        isActive: false,
+        disabledReason: () =>
+          `CASE WHEN is_active THEN '${MANUALLY_DISABLED}' ELSE disabled_reason END`,
+      });
     }
-    return this.save(webhook);
+    if (Object.keys(changes).length > 0) await this.webhooks.update({ id, tenantId }, changes);
+    return this.findOne(tenantId, id);
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
@@ -105,26 +119,20 @@ export class WebhookRegistryService {
     if (!result.affected) throw new NotFoundException('Webhook not found');
   }
 
+  /** The current secret becomes the previous one in SQL, so a concurrent rotation is not lost. */
   async rotateSecret(tenantId: string, id: string, dto: RotateSecretDto): Promise<Webhook> {
-    const webhook = await this.findOne(tenantId, id);
+    await this.findOne(tenantId, id);
     const graceHours = dto.gracePeriodHours ?? DEFAULT_GRACE_PERIOD_HOURS;
-    webhook.previousSecret = graceHours > 0 ? webhook.secret : null;
-    webhook.previousSecretExpiresAt =
-      graceHours > 0 ? new Date(Date.now() + graceHours * HOUR_MS) : null;
-    webhook.secret = dto.secret ?? generateSecret();
-    return this.save(webhook);
-  }
-
-  /** Saves with the secrets encrypted; returns the saved webhook with them in plaintext. */
-  private async save(webhook: Webhook): Promise<Webhook> {
-    const saved = await this.webhooks.save(
-      this.webhooks.create({
-        ...webhook,
-        secret: this.cipher.encrypt(webhook.secret),
-        previousSecret: webhook.previousSecret && this.cipher.encrypt(webhook.previousSecret),
-      }),
+    await this.webhooks.update(
+      { id, tenantId },
+      {
+        secret: this.cipher.encrypt(dto.secret ?? generateSecret()),
+        previousSecret: graceHours > 0 ? () => 'secret' : null,
+        previousSecretExpiresAt:
+          graceHours > 0 ? new Date(Date.now() + graceHours * HOUR_MS) : null,
+      },
     );
-    return Object.assign(saved, { secret: webhook.secret, previousSecret: webhook.previousSecret });
+    return this.findOne(tenantId, id);
   }
 
   /** A webhook read from the database, with its secrets decrypted. */

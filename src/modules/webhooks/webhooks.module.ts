@@ -61,6 +61,6 @@ import { WebhooksService } from './webhooks.service';
     WebhookMetricsCollector,
     WebhookSecretCipher,
   ],
-  exports: [WebhooksService, WebhookDeliveryService, DeliveryQueue, TypeOrmModule],
+  exports: [WebhooksService, WebhookDeliveryService, DeliveryStore, DeliveryQueue, TypeOrmModule],
 })
 export class WebhooksModule {}

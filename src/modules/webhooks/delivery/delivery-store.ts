@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { MicroBatcher } from '../../../common/micro-batcher';
 import { queryRows } from '../../../database/query-rows';
 import { RetryPolicy } from '../entities/retry-policy';
 import { DeliveryAttempt } from '../entities/webhook-log.entity';
@@ -31,6 +32,29 @@ export interface AttemptRecord extends DeliveryAttempt {
   responseBody: string | null;
 }
 
+interface ClaimRow {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  attempt_count: number;
+  retry_base: number;
+  created_at: Date;
+  url: string;
+  headers: Record<string, string>;
+  retry_policy: RetryPolicy;
+  timeout_ms: number;
+  is_active: boolean;
+  secret: string;
+  previous_secret: string | null;
+}
+
+interface SuccessRecord {
+  logId: string;
+  attempt: AttemptRecord;
+}
+
 export interface WebhookHealth {
   consecutiveFailures: number;
   failingSince: Date | null;
@@ -42,7 +66,8 @@ const SENDING_LEASE = '2 minutes';
 /**
  * The SQL of the delivery hot path. Each outcome is one statement that updates the log and
  * the webhook's counters together, with in-place increments so concurrent workers never
- * lose an update.
+ * lose an update. Claims and successes, the two per-delivery statements, are batched across
+ * concurrent deliveries.
  */
 @Injectable()
 export class DeliveryStore {
@@ -51,23 +76,45 @@ export class DeliveryStore {
     private readonly cipher: WebhookSecretCipher,
   ) {}
 
+  private readonly claims = new MicroBatcher<string, ClaimedDelivery | null>((ids) =>
+    this.claimMany(ids),
+  );
+  private readonly successes = new MicroBatcher<SuccessRecord, void>((records) =>
+    this.recordSuccesses(records),
+  );
+
   /** Marks the log `sending` and counts the attempt; null when it is gone or already final. */
-  async claim(logId: string): Promise<ClaimedDelivery | null> {
-    const rows = await queryRows(
+  claim(logId: string): Promise<ClaimedDelivery | null> {
+    return this.claims.add(logId);
+  }
+
+  /** Final success of the log, and the webhook's counters with it. */
+  recordSuccess(logId: string, attempt: AttemptRecord): Promise<void> {
+    return this.successes.add({ logId, attempt });
+  }
+
+  private async claimMany(logIds: string[]): Promise<Array<ClaimedDelivery | null>> {
+    const rows = await queryRows<ClaimRow>(
       this.db,
       `WITH claimed AS (
          UPDATE webhook_logs
             SET status = 'sending', attempt_count = attempt_count + 1,
                 next_attempt_at = now() + interval '${SENDING_LEASE}', updated_at = now()
-          WHERE id = $1 AND status IN ('pending', 'sending', 'retrying')
+          WHERE id = ANY($1::uuid[]) AND status IN ('pending', 'sending', 'retrying')
           RETURNING id, webhook_id, event_id, event_type, payload::text AS body, attempt_count, retry_base, created_at)
        SELECT c.*, w.url, w.headers, w.retry_policy, w.timeout_ms, w.is_active, w.secret,
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret
          FROM claimed c JOIN webhooks w ON w.id = c.webhook_id`,
-      [logId],
+      [logIds],
     );
-    const row = rows[0];
-    if (!row) return null;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return logIds.map((id) => {
+      const row = byId.get(id);
+      return row ? this.toClaimed(row) : null;
+    });
+  }
+
+  private toClaimed(row: ClaimRow): ClaimedDelivery {
     return {
       logId: row.id,
       webhookId: row.webhook_id,
@@ -83,28 +130,50 @@ export class DeliveryStore {
       timeoutMs: row.timeout_ms,
       isActive: row.is_active,
       secrets: (row.previous_secret ? [row.secret, row.previous_secret] : [row.secret]).map(
-        (secret: string) => this.cipher.decrypt(secret),
+        (secret) => this.cipher.decrypt(secret),
       ),
     };
   }
 
-  async recordSuccess(logId: string, attempt: AttemptRecord): Promise<void> {
+  /**
+   * Many successes in one statement: each log row, then one counter update per webhook (so
+   * a busy endpoint's row is locked once per batch, not once per delivery). Webhook rows are
+   * locked in id order so concurrent batches from several workers cannot deadlock.
+   */
+  private async recordSuccesses(records: SuccessRecord[]): Promise<void[]> {
+    const input = records.map(({ logId, attempt: { responseBody, ...entry } }) => ({
+      id: logId,
+      attempt: entry,
+      status: entry.statusCode,
+      body: responseBody,
+      ms: entry.responseTimeMs,
+    }));
     await this.db.query(
-      `WITH log AS (
-         UPDATE webhook_logs
-            SET status = 'success', attempts = attempts || $2::jsonb, response_status = $3,
-                response_body = $4, response_time_ms = $5, error_message = NULL,
-                next_attempt_at = NULL, completed_at = now(), updated_at = now()
-          WHERE id = $1
-          RETURNING webhook_id, created_at)
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, attempt jsonb, status int, body text, ms int)),
+       log AS (
+         UPDATE webhook_logs l
+            SET status = 'success', attempts = l.attempts || jsonb_build_array(i.attempt),
+                response_status = i.status, response_body = i.body, response_time_ms = i.ms,
+                error_message = NULL, next_attempt_at = NULL, completed_at = now(), updated_at = now()
+           FROM input i
+          WHERE l.id = i.id
+          RETURNING l.webhook_id, l.created_at),
+       per_webhook AS (
+         SELECT webhook_id, count(*)::int AS n, max(created_at) AS last_created FROM log GROUP BY webhook_id),
+       locked AS (
+         SELECT w.id FROM webhooks w WHERE w.id IN (SELECT webhook_id FROM per_webhook)
+          ORDER BY w.id FOR NO KEY UPDATE)
        UPDATE webhooks w
-          SET total_deliveries = total_deliveries + 1,
-              successful_deliveries = successful_deliveries + 1,
+          SET total_deliveries = total_deliveries + p.n,
+              successful_deliveries = successful_deliveries + p.n,
               consecutive_failures = 0, failing_since = NULL, last_success_at = now(),
-              last_triggered_at = GREATEST(last_triggered_at, log.created_at)
-         FROM log WHERE w.id = log.webhook_id`,
-      attemptParams(logId, attempt).slice(0, 5),
+              last_triggered_at = GREATEST(last_triggered_at, p.last_created)
+         FROM per_webhook p JOIN locked ON locked.id = p.webhook_id
+        WHERE w.id = p.webhook_id`,
+      [JSON.stringify(input)],
     );
+    return records.map(() => undefined);
   }
 
   async recordRetry(logId: string, attempt: AttemptRecord, delayMs: number): Promise<void> {
@@ -157,6 +226,26 @@ export class DeliveryStore {
     return row
       ? { consecutiveFailures: row.consecutive_failures, failingSince: row.failing_since }
       : null;
+  }
+
+  /** Final, without an attempt and without counting against the webhook (it was not sent). */
+  async recordSkipped(logId: string, reason: string): Promise<void> {
+    await this.db.query(
+      `UPDATE webhook_logs
+          SET status = 'failed', error_message = $2, attempt_count = attempt_count - 1,
+              next_attempt_at = NULL, completed_at = now(), updated_at = now()
+        WHERE id = $1`,
+      [logId, reason],
+    );
+  }
+
+  /** A rate-limited delivery waits for its slot: the relay should not think it lost its job. */
+  async postpone(logId: string, until: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE webhook_logs SET next_attempt_at = $2
+        WHERE id = $1 AND status IN ('pending', 'retrying')`,
+      [logId, until],
+    );
   }
 
   /** Disables an active webhook; true when this call did it (so the reason is logged once). */

@@ -8,6 +8,7 @@ import Redis from 'ioredis';
 import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
 import { closeWorker } from '../worker-shutdown';
+import { DeliveryStore } from './delivery-store';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 const MAX_DELIVERY_MS = 30_000;
@@ -29,6 +30,7 @@ export class WebhookDeliveryProcessor
   constructor(
     private readonly delivery: WebhookDeliveryService,
     private readonly rateLimiter: WebhookRateLimiter,
+    private readonly store: DeliveryStore,
     @Inject(ConfigService) private readonly config: AppConfig,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {
@@ -54,7 +56,9 @@ export class WebhookDeliveryProcessor
     if (slotAt === undefined) {
       const waitMs = await this.rateLimiter.reserve(webhookId);
       if (waitMs > 0) {
-        return this.delay(job, token, waitMs, { ...job.data, slotAt: Date.now() + waitMs });
+        const slotAt = Date.now() + waitMs;
+        await this.store.postpone(logId, new Date(slotAt));
+        return this.delay(job, token, waitMs, { ...job.data, slotAt });
       }
     } else if (slotAt > Date.now()) {
       // Woken before its slot (delayed-job timers are not exact): wait for the rest.

@@ -15,6 +15,8 @@ export type DeliveryOutcome =
   | { kind: 'dropped' };
 
 const GONE = 410;
+/** Claims beyond maxAttempts tolerated for attempts whose worker died before recording. */
+const UNRECORDED_ATTEMPTS_ALLOWED = 2;
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 /** One delivery attempt: claim the log, sign, POST, record the outcome and what follows. */
@@ -45,7 +47,17 @@ export class WebhookDeliveryService {
     const delivery = await this.store.claim(logId);
     if (!delivery) return { kind: 'dropped' };
     if (!delivery.isActive && !options.test) {
-      await this.store.recordFailure(logId, null, 'Not sent: the webhook is disabled');
+      await this.store.recordSkipped(logId, 'Not sent: the webhook is disabled');
+      return { kind: 'failed', result: null };
+    }
+    // Claimed again and again without an outcome recorded (recording keeps failing, workers
+    // keep dying): stop rather than send forever.
+    if (delivery.attemptInRound > delivery.retryPolicy.maxAttempts + UNRECORDED_ATTEMPTS_ALLOWED) {
+      await this.store.recordFailure(
+        logId,
+        null,
+        'Gave up: earlier attempts ended without an outcome',
+      );
       return { kind: 'failed', result: null };
     }
 

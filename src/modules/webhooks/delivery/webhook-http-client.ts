@@ -105,7 +105,7 @@ async function readLimited(stream: Readable, signal: AbortSignal): Promise<strin
   return Buffer.concat(chunks)
     .subarray(0, RESPONSE_BODY_LIMIT)
     .toString('utf8')
-    .replace(/\u0000/g, '\uFFFD');
+    .replaceAll('\u0000', '\uFFFD');
 }
 
 function describeStatus(response: AxiosResponse): string {

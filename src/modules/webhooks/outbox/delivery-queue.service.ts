@@ -49,22 +49,27 @@ export class DeliveryQueue {
    * revives finished ones; live jobs are left alone.
    */
   async ensureQueued(deliveries: readonly DeliveryRef[]): Promise<number> {
+    const missing = await this.withoutLiveJob(deliveries);
+    await this.enqueueOrThrow(missing);
+    return missing.length;
+  }
+
+  /** The deliveries that have no waiting, delayed or active job; finished jobs are removed. */
+  async withoutLiveJob(deliveries: readonly DeliveryRef[]): Promise<DeliveryRef[]> {
     const missing: DeliveryRef[] = [];
     for (const delivery of deliveries) {
       const job = await this.queue.getJob(delivery.id);
-      if (!job) {
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'failed' || state === 'completed') await job!.remove();
+      if (state === 'missing' || state === 'failed' || state === 'completed')
         missing.push(delivery);
-        continue;
-      }
-      const state = await job.getState();
-      if (state === 'failed' || state === 'completed') {
-        await job.remove();
-        missing.push(delivery);
-      }
     }
-    if (missing.length > 0 && !(await this.enqueue(missing))) {
+    return missing;
+  }
+
+  async enqueueOrThrow(deliveries: readonly DeliveryRef[]): Promise<void> {
+    if (deliveries.length > 0 && !(await this.enqueue(deliveries))) {
       throw new Error('Redis did not accept the deliveries');
     }
-    return missing.length;
   }
 }

@@ -49,19 +49,28 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
         [RELAY_LOCK_KEY],
       );
       if (!locked) return 0;
-      const rows = await queryRows<DeliveryRef>(
-        manager,
-        `SELECT id, webhook_id AS "webhookId" FROM webhook_logs
-          WHERE status IN ('pending', 'sending', 'retrying')
-            AND next_attempt_at < now() - interval '${RELAY_GRACE}'
-          ORDER BY next_attempt_at
-          LIMIT ${BATCH}`,
-      );
-      if (rows.length === 0) return 0;
-      const created = await this.queue.ensureQueued(rows);
-      this.metrics.relayed.inc(created);
-      if (created > 0) this.logger.warn(`Relayed ${created} deliveries that had no queued job`);
-      return created;
+      const overdue = (ids: string[] | null) =>
+        queryRows<DeliveryRef>(
+          manager,
+          `SELECT id, webhook_id AS "webhookId" FROM webhook_logs
+            WHERE status IN ('pending', 'sending', 'retrying')
+              AND next_attempt_at < now() - interval '${RELAY_GRACE}'
+              AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[]))
+            ORDER BY next_attempt_at
+            LIMIT ${BATCH}`,
+          [ids],
+        );
+      const missing = await this.queue.withoutLiveJob(await overdue(null));
+      if (missing.length === 0) return 0;
+      // A busy worker finishes many rows while Redis is being asked; only those still due
+      // get a job again.
+      const stillDue = await overdue(missing.map((row) => row.id));
+      await this.queue.enqueueOrThrow(stillDue);
+      this.metrics.relayed.inc(stillDue.length);
+      if (stillDue.length > 0) {
+        this.logger.warn(`Relayed ${stillDue.length} deliveries that had no queued job`);
+      }
+      return stillDue.length;
     });
   }
 
