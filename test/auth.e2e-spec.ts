@@ -16,8 +16,13 @@ const validClaims = (extra: Record<string, unknown> = {}) => ({
   roles: [],
   ...extra,
 });
+/** Valid tokens expire: five minutes unless the claims or options say otherwise. */
 const sign = (claims: object, options: jwt.SignOptions = {}, secret: string = DEV_JWT_SECRET) =>
-  jwt.sign(claims, secret, { algorithm: 'HS256', ...options });
+  jwt.sign(claims, secret, {
+    algorithm: 'HS256',
+    ...('exp' in claims ? {} : { expiresIn: 300 }),
+    ...options,
+  });
 
 /** Authorization header values that must all be refused with 401. */
 const BAD_AUTHORIZATION: Array<[label: string, header: () => string | undefined]> = [
@@ -65,6 +70,10 @@ const BAD_AUTHORIZATION: Array<[label: string, header: () => string | undefined]
       const [header, , signature] = sign(validClaims()).split('.');
       return `Bearer ${header}.${b64url(validClaims())}.${signature}`;
     },
+  ],
+  [
+    'a token that never expires (no exp)',
+    () => `Bearer ${jwt.sign(validClaims(), DEV_JWT_SECRET, { algorithm: 'HS256' })}`,
   ],
   ['a token without tenantId', () => `Bearer ${sign({ sub: 'test-user', roles: [] })}`],
   ['a token with a non-UUID tenantId', () => `Bearer ${sign(validClaims({ tenantId: 'acme' }))}`],

@@ -14,6 +14,25 @@ describe('MicroBatcher', () => {
     expect(batches).toEqual([[1, 2, 3], [4]]);
   });
 
+  it('runs one batch at a time; calls made meanwhile form the next batch', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new MicroBatcher<number, number>(async (inputs) => {
+      batches.push(inputs);
+      if (batches.length === 1) await gate;
+      return inputs;
+    });
+    const first = batcher.add(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [batcher.add(2), batcher.add(3)];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1]]);
+    release();
+    expect(await Promise.all([first, ...later])).toEqual([1, 2, 3]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
   it('splits at the maximum batch size', async () => {
     const sizes: number[] = [];
     const batcher = new MicroBatcher<number, number>(async (inputs) => {

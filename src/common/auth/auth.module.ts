@@ -12,7 +12,7 @@ import { JwtAuthGuard } from './jwt-auth.guard';
       inject: [ConfigService],
       useFactory: (config: AppConfig) => ({
         secret: config.get('JWT_SECRET', { infer: true }),
-        signOptions: { algorithm: 'HS256' },
+        signOptions: { algorithm: 'HS256', expiresIn: '1h' },
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),

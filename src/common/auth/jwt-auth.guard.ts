@@ -29,6 +29,8 @@ export class JwtAuthGuard implements CanActivate {
     } catch {
       throw new UnauthorizedException('Invalid or expired token');
     }
+    // A token without an expiry would be valid forever once leaked.
+    if (typeof claims.exp !== 'number') throw new UnauthorizedException('Token must carry exp');
     const { sub, tenantId, roles = [] } = claims;
     if (typeof sub !== 'string' || !sub || typeof tenantId !== 'string' || !isUUID(tenantId)) {
       throw new UnauthorizedException('Token must carry sub and a UUID tenantId');

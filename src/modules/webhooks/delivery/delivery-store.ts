@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MicroBatcher } from '../../../common/micro-batcher';
 import { queryRows } from '../../../database/query-rows';
+import { retryOnDeadlock } from '../../../database/retry-on-deadlock';
 import { RetryPolicy } from '../entities/retry-policy';
 import { DeliveryAttempt } from '../entities/webhook-log.entity';
 import { WebhookSecretCipher } from '../secrets/webhook-secret-cipher';
@@ -77,10 +78,10 @@ export class DeliveryStore {
   ) {}
 
   private readonly claims = new MicroBatcher<string, ClaimedDelivery | null>((ids) =>
-    this.claimMany(ids),
+    retryOnDeadlock(() => this.claimMany(ids)),
   );
   private readonly successes = new MicroBatcher<SuccessRecord, void>((records) =>
-    this.recordSuccesses(records),
+    retryOnDeadlock(() => this.recordSuccesses(records)),
   );
 
   /** Marks the log `sending` and counts the attempt; null when it is gone or already final. */
@@ -137,8 +138,8 @@ export class DeliveryStore {
 
   /**
    * Many successes in one statement: each log row, then one counter update per webhook (so
-   * a busy endpoint's row is locked once per batch, not once per delivery). Webhook rows are
-   * locked in id order so concurrent batches from several workers cannot deadlock.
+   * a busy endpoint's row is locked once per batch, not once per delivery). Batches of one
+   * process run one at a time; a deadlock between processes' batches is retried.
    */
   private async recordSuccesses(records: SuccessRecord[]): Promise<void[]> {
     const input = records.map(({ logId, attempt: { responseBody, ...entry } }) => ({
@@ -160,16 +161,13 @@ export class DeliveryStore {
           WHERE l.id = i.id
           RETURNING l.webhook_id, l.created_at),
        per_webhook AS (
-         SELECT webhook_id, count(*)::int AS n, max(created_at) AS last_created FROM log GROUP BY webhook_id),
-       locked AS (
-         SELECT w.id FROM webhooks w WHERE w.id IN (SELECT webhook_id FROM per_webhook)
-          ORDER BY w.id FOR NO KEY UPDATE)
+         SELECT webhook_id, count(*)::int AS n, max(created_at) AS last_created FROM log GROUP BY webhook_id)
        UPDATE webhooks w
           SET total_deliveries = total_deliveries + p.n,
               successful_deliveries = successful_deliveries + p.n,
               consecutive_failures = 0, failing_since = NULL, last_success_at = now(),
               last_triggered_at = GREATEST(last_triggered_at, p.last_created)
-         FROM per_webhook p JOIN locked ON locked.id = p.webhook_id
+         FROM per_webhook p
         WHERE w.id = p.webhook_id`,
       [JSON.stringify(input)],
     );

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
@@ -24,7 +24,7 @@ export interface HttpAttemptResult {
  * outcome (status, network error, timeout) comes back as a result to record.
  */
 @Injectable()
-export class WebhookHttpClient implements OnModuleDestroy {
+export class WebhookHttpClient implements OnApplicationShutdown {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly axios: AxiosInstance;
@@ -82,7 +82,8 @@ export class WebhookHttpClient implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  /** After the workers' graceful close (beforeApplicationShutdown), never before it. */
+  onApplicationShutdown(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }

@@ -31,6 +31,9 @@ describe('AddressPolicy', () => {
     ['64:ff9b::7f00:1', 'non-public (rfc6052)'],
     ['2002:7f00:1::', 'non-public (6to4)'],
     ['2001::1', 'non-public (teredo)'],
+    ['::7f00:1', 'not a global unicast'],
+    ['::a9fe:a9fe', 'not a global unicast'],
+    ['4000::1', 'not a global unicast'],
   ])('blocks %s as %s', (address, kind) => {
     expect(strict.blockedReason(address)).toContain(kind);
   });

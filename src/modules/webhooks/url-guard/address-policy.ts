@@ -9,6 +9,8 @@ export interface AddressPolicyOptions {
 
 type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+const GLOBAL_IPV6 = ipaddr.parseCIDR('2000::/3');
+
 /**
  * Which target addresses outbound webhooks may reach. Only globally routable unicast is
  * allowed: loopback, private, link-local (cloud metadata at 169.254.169.254), CGNAT,
@@ -53,7 +55,13 @@ export class AddressPolicy {
       return null;
     }
     const range = parsed.range();
-    return range === 'unicast' ? null : `${bare} is a ${describe(range)} address`;
+    if (range !== 'unicast') return `${bare} is a ${describe(range)} address`;
+    // ipaddr.js calls everything it has no name for "unicast" (IPv4-compatible ::7f00:1,
+    // unassigned space); only 2000::/3 is handed out as global IPv6 unicast.
+    if (parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_IPV6)) {
+      return `${bare} is not a global unicast address`;
+    }
+    return null;
   }
 
   isIpLiteral(hostname: string): boolean {
