@@ -5,15 +5,15 @@
  * Prints counts only. Safe to run while the service runs, and to run again.
  */
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
+import { loadDotEnv } from '../src/config/dotenv';
 import { parseEnv } from '../src/config/env';
 import { typeOrmOptions } from '../src/database/typeorm-options';
 import { SecretCipher, secretKeysFrom } from '../src/modules/webhooks/secrets/secret-cipher';
 import { reencryptSecrets } from '../src/modules/webhooks/secrets/secret-rows';
 
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadDotEnv();
   const env = parseEnv(process.env);
   const cipher = new SecretCipher(secretKeysFrom(env));
   const dataSource = new DataSource({ ...typeOrmOptions(env), migrationsRun: false });

@@ -2,9 +2,9 @@
  * Prints a development JWT for the API:
  *   npm run -s token -- --tenant <uuid> [--admin] [--sub <subject>] [--expires-in 12h]
  */
-import { existsSync } from 'node:fs';
 import { JwtService } from '@nestjs/jwt';
 import { isUUID } from 'class-validator';
+import { loadDotEnv } from '../src/config/dotenv';
 import { parseEnv } from '../src/config/env';
 
 function option(name: string): string | undefined {
@@ -13,7 +13,7 @@ function option(name: string): string | undefined {
 }
 
 function main(): void {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadDotEnv();
   const tenantId = option('tenant');
   if (!tenantId || !isUUID(tenantId)) {
     console.error(

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { loadDotEnv } from './dotenv';
 import { AppEnv, EnvValidationError, parseEnv } from './env';
 
 /**
  * Loads `.env` (never overriding real environment variables) and validates everything
  * before any module is built, so a bad value stops boot with one clear message.
  */
-if (existsSync('.env')) process.loadEnvFile('.env');
+loadDotEnv();
 
 function parseOrExit(): AppEnv {
   try {

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
+import { loadDotEnv } from '../config/dotenv';
 import { parseEnv } from '../config/env';
 import { typeOrmOptions } from './typeorm-options';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+loadDotEnv();
 
 /** Used by the TypeORM CLI (`npm run migration:*`). */
 export default new DataSource({

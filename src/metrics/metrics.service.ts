@@ -7,7 +7,6 @@ export const DELIVERY_RESULTS = ['success', 'retry', 'failed', 'dropped'] as con
 export type DeliveryResult = (typeof DELIVERY_RESULTS)[number];
 
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'paused'] as const;
-export type QueueState = (typeof QUEUE_STATES)[number];
 
 /** Each probe gets this long; one that takes longer (Redis down, …) is skipped for this scrape. */
 export const PROBE_TIMEOUT_MS = 1000;

@@ -15,7 +15,6 @@ import { DeliveryQueue } from './outbox/delivery-queue.service';
 import { InvalidWebhookEventError } from './webhook-event.error';
 import { DeliveryRef } from './webhook-queue';
 
-export { MAX_EVENT_PAYLOAD_BYTES } from './events/event-envelope';
 const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
 
 export interface TriggerOptions {

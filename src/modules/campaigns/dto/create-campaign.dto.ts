@@ -8,7 +8,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { Satisfies } from '../../../common/validation/satisfies.decorator';
-import { MAX_EVENT_PAYLOAD_BYTES } from '../../webhooks/webhooks.service';
+import { MAX_EVENT_PAYLOAD_BYTES } from '../../webhooks/events/event-envelope';
 
 export const MAX_RECIPIENTS = 1000;
 /**

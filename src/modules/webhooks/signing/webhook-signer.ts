@@ -12,11 +12,11 @@ export interface SignatureHeaders {
  */
 export function signPayload(
   secrets: readonly string[],
-  webhookId: string,
+  eventId: string,
   timestampSeconds: number,
   body: string,
 ): SignatureHeaders {
-  const signed = `${webhookId}.${timestampSeconds}.${body}`;
+  const signed = `${eventId}.${timestampSeconds}.${body}`;
   const standard = secrets.map(
     (secret) => `v1,${createHmac('sha256', secretKey(secret)).update(signed).digest('base64')}`,
   );
