@@ -1,7 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { WebhooksService as WebhooksServiceType } from '../src/modules/webhooks/webhooks.service';
-import { withIsolatedModules } from './helpers/isolated';
+import { createIsolatedTestApp } from './helpers/isolated';
 import { freePort, startRedis, startWorkerProcess, stop } from './helpers/processes';
 import { TestReceiver } from './helpers/receiver';
 import type { TestApp } from './helpers/test-app';
@@ -9,18 +8,6 @@ import { webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
 
 const BASE = '/api/v1/webhooks';
-
-/** A fresh copy of the app with `env`; the config is read when AppModule is imported. */
-function appWith(
-  env: Record<string, string>,
-): Promise<{ t: TestApp; webhooks: WebhooksServiceType }> {
-  return withIsolatedModules(env, async () => {
-    const { createTestApp } = await import('./helpers/test-app');
-    const { WebhooksService } = await import('../src/modules/webhooks/webhooks.service');
-    const t = await createTestApp();
-    return { t, webhooks: t.app.get(WebhooksService) };
-  });
-}
 
 async function logStatus(t: TestApp, tenantId: string, webhookId: string): Promise<string[]> {
   const res = await t.as(tenantId).get(`${BASE}/${webhookId}/logs`).expect(200);
@@ -39,7 +26,7 @@ describe('Resilience (e2e)', () => {
   it('delivers an event triggered while Redis was down once Redis is back', async () => {
     const port = await freePort();
     let redis: ChildProcess = await startRedis(port);
-    const { t, webhooks } = await appWith({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    const { t, webhooks } = await createIsolatedTestApp({ REDIS_URL: `redis://127.0.0.1:${port}` });
     try {
       const tenantId = randomUUID();
       const path = `/redis-down-${randomUUID()}`;
@@ -71,7 +58,7 @@ describe('Resilience (e2e)', () => {
   });
 
   it('delivers after a worker is killed (SIGKILL) mid-delivery', async () => {
-    const { t, webhooks } = await appWith({ WORKER_ENABLED: 'false' });
+    const { t, webhooks } = await createIsolatedTestApp({ WORKER_ENABLED: 'false' });
     const workers: ChildProcess[] = [];
     try {
       workers.push(await startWorkerProcess({}));

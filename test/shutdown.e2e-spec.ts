@@ -2,7 +2,7 @@ import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { WebhooksService as WebhooksServiceType } from '../src/modules/webhooks/webhooks.service';
-import { withIsolatedModules } from './helpers/isolated';
+import { createIsolatedTestApp } from './helpers/isolated';
 import { startWorkerProcess, stop } from './helpers/processes';
 import { TestReceiver } from './helpers/receiver';
 import type { TestApp } from './helpers/test-app';
@@ -20,12 +20,7 @@ describe('Graceful shutdown of a worker process (e2e)', () => {
   beforeAll(async () => {
     receiver = await TestReceiver.start();
     // Only the worker process delivers; this one serves the API.
-    ({ t, webhooks } = await withIsolatedModules({ WORKER_ENABLED: 'false' }, async () => {
-      const { createTestApp } = await import('./helpers/test-app');
-      const { WebhooksService } = await import('../src/modules/webhooks/webhooks.service');
-      const app = await createTestApp();
-      return { t: app, webhooks: app.app.get(WebhooksService) };
-    }));
+    ({ t, webhooks } = await createIsolatedTestApp({ WORKER_ENABLED: 'false' }));
   });
   afterAll(async () => {
     if (worker) await stop(worker, 'SIGKILL');

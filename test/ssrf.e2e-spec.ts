@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhooksService as WebhooksServiceType } from '../src/modules/webhooks/webhooks.service';
-import { withIsolatedModules } from './helpers/isolated';
+import { createIsolatedTestApp, withIsolatedModules } from './helpers/isolated';
 import { TestReceiver } from './helpers/receiver';
 import { ScriptedResolver } from './helpers/scripted-resolver';
 import type { TestApp } from './helpers/test-app';
@@ -18,14 +18,12 @@ describe('SSRF guard (e2e)', () => {
 
   beforeAll(async () => {
     receiver = await TestReceiver.start();
-    ({ t, webhooks } = await withIsolatedModules(
+    ({ t, webhooks } = await createIsolatedTestApp(
       { WEBHOOK_ALLOW_PRIVATE_URLS: 'false', WEBHOOK_ALLOWED_HOSTS: 'allowed.test,203.0.113.0/24' },
       async () => {
-        const { createTestApp } = await import('./helpers/test-app');
+        // The resolver class of the fresh module copy, not of this file's imports.
         const { HostResolver } = await import('../src/modules/webhooks/url-guard/host-resolver');
-        const { WebhooksService } = await import('../src/modules/webhooks/webhooks.service');
-        const app = await createTestApp([{ provide: HostResolver, useValue: dns }]);
-        return { t: app, webhooks: app.app.get(WebhooksService) };
+        return [{ provide: HostResolver, useValue: dns }];
       },
     ));
     dns.answers.set('public.test', [PUBLIC_IP]);

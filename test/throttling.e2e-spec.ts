@@ -1,7 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { WebhooksService as WebhooksServiceType } from '../src/modules/webhooks/webhooks.service';
-import { withIsolatedModules } from './helpers/isolated';
+import { createIsolatedTestApp } from './helpers/isolated';
 import { startWorkerProcess, stop } from './helpers/processes';
 import { TestReceiver } from './helpers/receiver';
 import type { TestApp } from './helpers/test-app';
@@ -31,12 +31,7 @@ describe('Per-webhook rate limit across worker processes (e2e)', () => {
   beforeAll(async () => {
     receiver = await TestReceiver.start();
     // Deliveries run only in the two worker processes, never in this one.
-    ({ t, webhooks } = await withIsolatedModules({ WORKER_ENABLED: 'false' }, async () => {
-      const { createTestApp } = await import('./helpers/test-app');
-      const { WebhooksService } = await import('../src/modules/webhooks/webhooks.service');
-      const app = await createTestApp();
-      return { t: app, webhooks: app.app.get(WebhooksService) };
-    }));
+    ({ t, webhooks } = await createIsolatedTestApp({ WORKER_ENABLED: 'false' }));
     workers.push(...(await Promise.all([startWorkerProcess({}), startWorkerProcess({})])));
   });
   afterAll(async () => {
