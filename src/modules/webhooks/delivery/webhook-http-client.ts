@@ -7,7 +7,7 @@ import { UrlGuard } from '../url-guard/url-guard';
 import { parseRetryAfter } from './retry-schedule';
 
 /** Bytes of the response body kept on the log. */
-export const RESPONSE_BODY_LIMIT = 1024;
+const RESPONSE_BODY_LIMIT = 1024;
 /** Bytes read before giving up on keeping the connection for reuse. */
 const DRAIN_LIMIT = 64 * 1024;
 

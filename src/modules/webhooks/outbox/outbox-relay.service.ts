@@ -6,9 +6,9 @@ import { MetricsService } from '../../../metrics/metrics.service';
 import { DeliveryRef } from '../webhook-queue';
 import { DeliveryQueue } from './delivery-queue.service';
 
-export const RELAY_INTERVAL_MS = 5000;
+const RELAY_INTERVAL_MS = 5000;
 /** A due row this overdue has probably lost its job (Redis was down, a process died). */
-export const RELAY_GRACE = '10 seconds';
+const RELAY_GRACE = '10 seconds';
 const BATCH = 500;
 /** One relay at a time across all processes; the others skip their turn. */
 export const RELAY_LOCK_KEY = 727_001;
