@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { queryRows } from '../../database/query-rows';
+import { MicroBatcher } from '../../common/micro-batcher';
+import { retryOnDeadlock } from '../../database/retry-on-deadlock';
 import {
   isKnownEventType,
   subscriptionPatternsFor,
@@ -12,6 +13,7 @@ import {
 import { buildEventEnvelope } from './events/event-envelope';
 import { runAfterCommit } from './outbox/after-commit.subscriber';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
+import { OutboxEvent, writeOutbox } from './outbox/outbox-writer';
 import { InvalidWebhookEventError } from './webhook-event.error';
 import { DeliveryRef } from './webhook-queue';
 
@@ -38,9 +40,17 @@ export class WebhooksService {
   ) {}
 
   /**
-   * Writes one pending log per subscribed active webhook in one statement (the outbox) and
-   * enqueues them after commit. Throws InvalidWebhookEventError and writes nothing when the
-   * event can never be delivered.
+   * Events triggered outside a caller's transaction are group-committed: the calls made while
+   * one statement runs are written together by the next, one commit for them all.
+   */
+  private readonly outbox = new MicroBatcher<OutboxEvent, DeliveryRef[]>((events) =>
+    retryOnDeadlock(() => writeOutbox(this.db, events)),
+  );
+
+  /**
+   * Writes one pending log per subscribed active webhook (the outbox) and enqueues them after
+   * commit. Throws InvalidWebhookEventError and writes nothing when the event can never be
+   * delivered.
    */
   async triggerEvent(
     tenantId: string,
@@ -61,23 +71,22 @@ export class WebhooksService {
       );
     }
 
-    const deliveries = await queryRows<DeliveryRef>(
-      options.manager ?? this.db,
-      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
-       SELECT $1::uuid, w.id, $2::varchar, $3::varchar, $4::json, now()
-         FROM webhooks w
-        WHERE w.tenant_id = $1::uuid AND w.is_active AND w.events && $5::text[]
-          AND ($6::boolean OR NOT EXISTS (
-                SELECT 1 FROM webhook_logs l WHERE l.tenant_id = $1::uuid AND l.event_id = $2::varchar))
-       ON CONFLICT (webhook_id, event_id) DO NOTHING
-       RETURNING id, webhook_id AS "webhookId"`,
-      [tenantId, eventId, eventType, payload, subscriptionPatternsFor(eventType), !options.eventId],
-    );
-    if (deliveries.length > 0) {
-      const enqueue = () => void this.queue.enqueue(deliveries);
-      if (options.manager) runAfterCommit(options.manager, enqueue);
-      else await this.queue.enqueue(deliveries);
+    const event: OutboxEvent = {
+      tenantId,
+      eventId,
+      eventType,
+      payload,
+      patterns: subscriptionPatternsFor(eventType),
+      generatedId: !options.eventId,
+    };
+    const { manager } = options;
+    if (manager) {
+      const [deliveries] = await writeOutbox(manager, [event]);
+      if (deliveries.length > 0) runAfterCommit(manager, () => void this.queue.enqueue(deliveries));
+      return { eventId, deliveries: deliveries.length };
     }
+    const deliveries = await this.outbox.add(event);
+    if (deliveries.length > 0) await this.queue.enqueue(deliveries);
     return { eventId, deliveries: deliveries.length };
   }
 }

@@ -1,3 +1,4 @@
+import { MicroBatcher } from '../../../common/micro-batcher';
 import { withTimeout } from '../../../common/with-timeout';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
@@ -20,8 +21,18 @@ export class DeliveryQueue {
     queue.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
   }
 
+  /** Concurrent enqueues share one round trip to Redis. */
+  private readonly adds = new MicroBatcher<readonly DeliveryRef[], boolean>(async (groups) => {
+    const added = await this.addAll(groups.flat());
+    return groups.map(() => added);
+  });
+
   /** For rows that just became due: adds them in bulk. Returns whether Redis took them. */
-  async enqueue(deliveries: readonly DeliveryRef[]): Promise<boolean> {
+  enqueue(deliveries: readonly DeliveryRef[]): Promise<boolean> {
+    return this.adds.add(deliveries);
+  }
+
+  private async addAll(deliveries: readonly DeliveryRef[]): Promise<boolean> {
     try {
       for (let start = 0; start < deliveries.length; start += BULK_SIZE) {
         const jobs = deliveries.slice(start, start + BULK_SIZE).map(({ id, webhookId }) => ({

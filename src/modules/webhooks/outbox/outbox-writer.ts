@@ -1,0 +1,79 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../../../database/query-rows';
+import { DeliveryRef } from '../webhook-queue';
+
+/** One event to write to the outbox. */
+export interface OutboxEvent {
+  tenantId: string;
+  eventId: string;
+  eventType: string;
+  /** The serialized envelope, sent as the request body. */
+  payload: string;
+  /** The webhook subscriptions that match the event (exact, `category.*`, `*`). */
+  patterns: string[];
+  /** Ids triggerEvent generated are new by construction: no earlier use to look for. */
+  generatedId: boolean;
+}
+
+interface WrittenRow extends DeliveryRef {
+  tenantId: string;
+  eventId: string;
+}
+
+/**
+ * Writes the pending deliveries of many events in one statement: one row per event and
+ * subscribed active webhook. An explicit event id the tenant has used before writes nothing
+ * (idempotency); within one call only its first use counts. Returns each event's rows, in
+ * input order.
+ */
+export async function writeOutbox(
+  db: DataSource | EntityManager,
+  events: readonly OutboxEvent[],
+): Promise<DeliveryRef[][]> {
+  // Postgres returns uuids in lower case; callers may pass either.
+  const keyOf = (tenantId: string, eventId: string) => `${tenantId.toLowerCase()}/${eventId}`;
+  const firstUse = new Map<string, number>();
+  events.forEach((event, index) => {
+    const key = keyOf(event.tenantId, event.eventId);
+    if (!firstUse.has(key)) firstUse.set(key, index);
+  });
+  const unique = events.filter(
+    (event, index) => firstUse.get(keyOf(event.tenantId, event.eventId)) === index,
+  );
+
+  const rows = await queryRows<WrittenRow>(
+    db,
+    // Patterns travel joined by commas (never part of an event type): Postgres arrays of
+    // arrays must be rectangular and unnest would flatten them.
+    `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
+     SELECT e.tenant_id, w.id, e.event_id, e.event_type, e.payload, now()
+       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::json[], $5::text[], $6::boolean[])
+              AS e(tenant_id, event_id, event_type, payload, patterns, generated_id)
+       JOIN webhooks w ON w.tenant_id = e.tenant_id AND w.is_active
+                      AND w.events && string_to_array(e.patterns, ',')
+      WHERE e.generated_id OR NOT EXISTS (
+              SELECT 1 FROM webhook_logs l WHERE l.tenant_id = e.tenant_id AND l.event_id = e.event_id)
+     ON CONFLICT (webhook_id, event_id) DO NOTHING
+     RETURNING id, webhook_id AS "webhookId", tenant_id AS "tenantId", event_id AS "eventId"`,
+    [
+      unique.map((event) => event.tenantId),
+      unique.map((event) => event.eventId),
+      unique.map((event) => event.eventType),
+      unique.map((event) => event.payload),
+      unique.map((event) => event.patterns.join(',')),
+      unique.map((event) => event.generatedId),
+    ],
+  );
+
+  const written = new Map<string, DeliveryRef[]>();
+  for (const { id, webhookId, tenantId, eventId } of rows) {
+    const key = keyOf(tenantId, eventId);
+    const refs = written.get(key);
+    if (refs) refs.push({ id, webhookId });
+    else written.set(key, [{ id, webhookId }]);
+  }
+  return events.map((event, index) => {
+    const key = keyOf(event.tenantId, event.eventId);
+    return firstUse.get(key) === index ? (written.get(key) ?? []) : [];
+  });
+}
