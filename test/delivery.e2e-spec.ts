@@ -241,6 +241,33 @@ describe('Delivery pipeline (e2e)', () => {
     expect(log.responseTimeMs).toBeGreaterThanOrEqual(900);
   });
 
+  it('times out a response whose body stalls after the headers', async () => {
+    const tenantId = randomUUID();
+    const path = `/stall-${randomUUID()}`;
+    receiver.script(path, { status: 200, body: 'ok', stallBodyMs: 2500 });
+    const webhook = await register(tenantId, path, {
+      timeoutMs: 1000,
+      retryPolicy: { ...FAST_RETRIES, maxAttempts: 1 },
+    });
+    await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(log.status).toBe('failed');
+    expect(log.errorMessage).toBe('Timed out after 1000 ms');
+    expect(log.responseTimeMs).toBeGreaterThanOrEqual(900);
+    expect(log.responseTimeMs).toBeLessThan(2400);
+  });
+
+  it('keeps the first KiB of a large response body and records the success', async () => {
+    const tenantId = randomUUID();
+    const path = `/large-${randomUUID()}`;
+    receiver.script(path, { status: 200, body: 'ab'.repeat(100_000) });
+    const webhook = await register(tenantId, path);
+    await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+    const [log] = await logOf(tenantId, webhook.id);
+    expect(log).toMatchObject({ status: 'success', attemptCount: 1, responseStatus: 200 });
+    expect(log.responseBody).toBe('ab'.repeat(512));
+  });
+
   it('does not follow redirects: a 3xx is a failed attempt', async () => {
     const tenantId = randomUUID();
     const path = `/moved-${randomUUID()}`;
@@ -303,6 +330,40 @@ describe('Delivery pipeline (e2e)', () => {
     await receiver.waitFor(1, path);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.received(path)).toHaveLength(1);
+  });
+
+  it('delivers an eventId triggered concurrently only once', async () => {
+    const tenantId = randomUUID();
+    const path = `/idem-race-${randomUUID()}`;
+    await register(tenantId, path);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, n) =>
+        webhooks.triggerEvent(tenantId, 'message.sent', { n }, { eventId: 'order-43' }),
+      ),
+    );
+    expect(results.map((r) => r.deliveries).sort()).toEqual([0, 0, 0, 0, 1]);
+    await receiver.waitFor(1, path);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received(path)).toHaveLength(1);
+  });
+
+  it('keeps tenants apart when their concurrent events are written together', async () => {
+    const tenants = [randomUUID(), randomUUID()];
+    const paths = tenants.map((tenantId) => `/together-${tenantId}`);
+    for (const [i, tenantId] of tenants.entries()) await register(tenantId, paths[i]);
+    // Upper-case tenant ids name the same tenant.
+    const calls = Array.from({ length: 40 }, (_, n) => {
+      const tenantId = n % 4 === 3 ? tenants[n % 2].toUpperCase() : tenants[n % 2];
+      return webhooks.triggerEvent(tenantId, 'message.sent', { tenant: n % 2, n });
+    });
+    const results = await Promise.all(calls);
+    expect(results.map((r) => r.deliveries)).toEqual(Array(40).fill(1));
+    for (const [i, path] of paths.entries()) {
+      const received = await receiver.waitFor(20, path);
+      const bodies = received.map((r) => JSON.parse(r.body));
+      expect(bodies.every((body) => body.data.tenant === i)).toBe(true);
+      expect(new Set(bodies.map((body) => body.id)).size).toBe(20);
+    }
   });
 
   it('rejects unknown types, oversized payloads and bad ids without writing anything', async () => {

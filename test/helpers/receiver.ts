@@ -16,6 +16,8 @@ export interface ScriptedResponse {
   headers?: Record<string, string>;
   /** Wait this long before answering (timeouts). */
   delayMs?: number;
+  /** Send the headers and the body's first byte, then wait this long before the rest. */
+  stallBodyMs?: number;
 }
 
 /**
@@ -101,6 +103,12 @@ export class TestReceiver {
     if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
     if (res.destroyed) return;
     res.writeHead(response.status, response.headers ?? { 'content-type': 'text/plain' });
-    res.end(response.body ?? '');
+    const body = response.body ?? '';
+    if (response.stallBodyMs) {
+      res.write(body.slice(0, 1));
+      await new Promise((resolve) => setTimeout(resolve, response.stallBodyMs));
+      if (res.destroyed) return;
+    }
+    res.end(response.stallBodyMs ? body.slice(1) : body);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import axios, { AxiosInstance, AxiosResponse } from 'axios';
+import { Axios, AxiosResponse } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
@@ -27,14 +27,17 @@ export interface HttpAttemptResult {
 export class WebhookHttpClient implements OnApplicationShutdown {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
-  private readonly axios: AxiosInstance;
+  private readonly axios: Axios;
 
   constructor(private readonly guard: UrlGuard) {
     // Every new connection resolves through the SSRF guard, on the address actually dialled.
     const agentOptions = { keepAlive: true, maxSockets: 512, lookup: guard.lookup };
     this.httpAgent = new http.Agent(agentOptions);
     this.httpsAgent = new https.Agent(agentOptions);
-    this.axios = axios.create({
+    // A bare Axios instance: without the library defaults there is nothing to merge into
+    // each request and no transform to run over a body that is already the signed bytes.
+    this.axios = new Axios({
+      adapter: 'http',
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
       maxRedirects: 0,
@@ -53,16 +56,22 @@ export class WebhookHttpClient implements OnApplicationShutdown {
   ): Promise<HttpAttemptResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const signal = AbortSignal.timeout(timeoutMs);
+    // One deadline for connecting, the response and its body (axios' own timeout is an idle
+    // timeout); a plain timer, cleared at once, costs far less than AbortSignal.timeout.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
     try {
       // IP literals never reach the agent's lookup.
       this.guard.assertLiteralHost(new URL(url).hostname);
-      const response: AxiosResponse<Readable> = await this.axios.post(url, body, {
+      // request(), not post(): post() merges the config once more.
+      const response: AxiosResponse<Readable> = await this.axios.request({
+        method: 'POST',
+        url,
+        data: body,
         headers,
-        timeout: timeoutMs,
-        signal,
+        signal: deadline.signal,
       });
-      const responseBody = await readLimited(response.data, signal);
+      const responseBody = await readLimited(response.data);
       return {
         statusCode: response.status,
         responseBody,
@@ -71,7 +80,7 @@ export class WebhookHttpClient implements OnApplicationShutdown {
         retryAfterMs: parseRetryAfter(response.headers['retry-after'] as string | undefined),
       };
     } catch (error) {
-      const timedOut = signal.aborted || (error as { code?: string }).code === 'ETIMEDOUT';
+      const timedOut = deadline.signal.aborted || (error as { code?: string }).code === 'ETIMEDOUT';
       return {
         statusCode: null,
         responseBody: null,
@@ -79,6 +88,8 @@ export class WebhookHttpClient implements OnApplicationShutdown {
         error: timedOut ? `Timed out after ${timeoutMs} ms` : networkError(error),
         retryAfterMs: null,
       };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -89,24 +100,39 @@ export class WebhookHttpClient implements OnApplicationShutdown {
   }
 }
 
-async function readLimited(stream: Readable, signal: AbortSignal): Promise<string> {
-  const chunks: Buffer[] = [];
-  let read = 0;
-  for await (const chunk of stream) {
-    if (signal.aborted) throw new Error('aborted');
-    const buffer = chunk as Buffer;
-    if (read < RESPONSE_BODY_LIMIT) chunks.push(buffer);
-    read += buffer.length;
-    if (read > DRAIN_LIMIT) {
-      stream.destroy();
-      break;
-    }
-  }
-  // Postgres text cannot hold NUL; a receiver's bytes must never make recording fail.
-  return Buffer.concat(chunks)
-    .subarray(0, RESPONSE_BODY_LIMIT)
-    .toString('utf8')
-    .replaceAll('\u0000', '\uFFFD');
+/**
+ * The body's first RESPONSE_BODY_LIMIT bytes as text. A body past DRAIN_LIMIT is cut off
+ * (its connection is not reused); one that stops short (deadline, reset) rejects.
+ */
+function readLimited(stream: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let read = 0;
+    let finished = false;
+    // Postgres text cannot hold NUL; a receiver's bytes must never make recording fail.
+    const text = () =>
+      Buffer.concat(chunks)
+        .subarray(0, RESPONSE_BODY_LIMIT)
+        .toString('utf8')
+        .replaceAll('\u0000', '\uFFFD');
+    stream.on('data', (chunk: Buffer) => {
+      if (read < RESPONSE_BODY_LIMIT) chunks.push(chunk);
+      read += chunk.length;
+      if (read > DRAIN_LIMIT) {
+        finished = true;
+        resolve(text());
+        stream.destroy();
+      }
+    });
+    stream.once('end', () => {
+      finished = true;
+      resolve(text());
+    });
+    stream.once('error', reject);
+    stream.once('close', () => {
+      if (!finished) reject(new Error('The response ended before its body'));
+    });
+  });
 }
 
 function describeStatus(response: AxiosResponse): string {
