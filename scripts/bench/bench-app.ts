@@ -11,21 +11,35 @@ import { WEBHOOK_DELIVERY_QUEUE } from '../../src/modules/webhooks/webhook-queue
 import { WebhooksService } from '../../src/modules/webhooks/webhooks.service';
 import type { Receiver } from './bench';
 import { percentile, Scenario } from './report';
+import { DeliveryProcesses, machineCpuTicks } from './usage';
 
 /** How many triggerEvent calls are in flight at once while loading the queue. */
 const TRIGGER_PARALLELISM = 100;
 
-/** The service as it runs in production (API + worker in one process), driven by scenarios. */
+/** What a run to the last `success` took: wall time, and CPU time per delivery. */
+interface Run {
+  seconds: number;
+  detail: Record<string, string | number>;
+}
+
+/**
+ * The service as it runs in production, driven by scenarios: this process triggers events
+ * (and delivers them too, unless worker processes do).
+ */
 export class BenchApp {
   private constructor(
     private readonly app: INestApplicationContext,
     private readonly receiver: Receiver,
+    private readonly processes: DeliveryProcesses,
     private readonly webhooks: WebhooksService,
     private readonly registry: WebhookRegistryService,
     private readonly db: DataSource,
   ) {}
 
-  static async start(receiver: Receiver): Promise<BenchApp> {
+  static async start(
+    receiver: Receiver,
+    startProcesses: () => Promise<DeliveryProcesses>,
+  ): Promise<BenchApp> {
     const app = await NestFactory.createApplicationContext(AppModule, {
       logger: ['error', 'warn'],
     });
@@ -33,14 +47,16 @@ export class BenchApp {
     return new BenchApp(
       app,
       receiver,
+      await startProcesses(),
       app.get(WebhooksService),
       app.get(WebhookRegistryService),
       app.get(DataSource),
     );
   }
 
-  close(): Promise<void> {
-    return this.app.close();
+  async close(): Promise<void> {
+    await this.processes.stop();
+    await this.app.close();
   }
 
   /** Limit: BullMQ adding and processing no-op jobs, same Redis, prefix and concurrency. */
@@ -121,8 +137,8 @@ export class BenchApp {
   async throughput(name: string, events: number): Promise<Scenario> {
     const tenantId = randomUUID();
     await this.endpoint(tenantId);
-    const seconds = await this.deliverAll(tenantId, events, events);
-    return { name, kind: 'service', count: events, seconds, perSecond: events / seconds };
+    const { seconds, detail } = await this.deliverAll(tenantId, events, events);
+    return { name, kind: 'service', count: events, seconds, perSecond: events / seconds, detail };
   }
 
   /** Scenario 2: events fanned out to several endpoints of one tenant. */
@@ -130,14 +146,14 @@ export class BenchApp {
     const tenantId = randomUUID();
     for (let i = 0; i < endpoints; i++) await this.endpoint(tenantId);
     const deliveries = events * endpoints;
-    const seconds = await this.deliverAll(tenantId, events, deliveries);
+    const { seconds, detail } = await this.deliverAll(tenantId, events, deliveries);
     return {
       name: `2. fan-out, ${endpoints} endpoints`,
       kind: 'service',
       count: deliveries,
       seconds,
       perSecond: deliveries / seconds,
-      detail: { events },
+      detail: { events, ...detail },
     };
   }
 
@@ -192,6 +208,7 @@ export class BenchApp {
       events,
     );
     full.detail = {
+      ...full.detail,
       'change vs empty': `${(((full.perSecond! - empty.perSecond!) / empty.perSecond!) * 100).toFixed(1)}%`,
       'prefill s': prefillSeconds.toFixed(1),
     };
@@ -239,11 +256,11 @@ export class BenchApp {
     ];
   }
 
-  /** Scenario 5: the process' RSS before and after many deliveries (after a full GC). */
+  /** Scenario 5: the worker's RSS before and after many deliveries (after a full GC). */
   async memory(deliveries: number): Promise<Scenario> {
     const tenantId = randomUUID();
     await this.endpoint(tenantId);
-    const before = rssMb();
+    const before = (await this.processes.usage()).rssMb;
     const batch = 10_000;
     const started = performance.now();
     for (let sent = 0; sent < deliveries; sent += batch) {
@@ -251,7 +268,7 @@ export class BenchApp {
       await this.deliverAll(tenantId, n, n, sent + n);
     }
     const seconds = (performance.now() - started) / 1000;
-    const after = rssMb();
+    const after = (await this.processes.usage()).rssMb;
     return {
       name: `5. memory over ${deliveries.toLocaleString('en-US')} deliveries`,
       kind: 'memory',
@@ -285,8 +302,10 @@ export class BenchApp {
     events: number,
     deliveries: number,
     expected = deliveries,
-  ): Promise<number> {
+  ): Promise<Run> {
     await this.receiver.reset();
+    const cpuBefore = (await this.processes.usage()).cpuMicros;
+    const machineBefore = machineCpuTicks();
     const started = performance.now();
     let next = 0;
     const lanes = Array.from({ length: TRIGGER_PARALLELISM }, async () => {
@@ -306,7 +325,16 @@ export class BenchApp {
       if (done >= expected) break;
       await sleep(20);
     }
-    return (performance.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
+    const cpuMicros = (await this.processes.usage()).cpuMicros - cpuBefore;
+    const machineAfter = machineCpuTicks();
+    const detail: Run['detail'] = { 'service CPU µs/delivery': Math.round(cpuMicros / deliveries) };
+    if (machineBefore && machineAfter) {
+      const busy =
+        (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
+      detail['machine CPU busy'] = `${Math.round(busy * 100)}%`;
+    }
+    return { seconds, detail };
   }
 
   private async timeTriggers(
@@ -357,11 +385,6 @@ export class BenchApp {
 }
 
 class RolledBack extends Error {}
-
-function rssMb(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  return +(process.memoryUsage().rss / 2 ** 20).toFixed(1);
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--events N] [--duration S] [--concurrency C]
+ * npm run bench [-- --quick] [--events N] [--duration S] [--concurrency C] [--workers W]
  *
  * Runs the real service (triggerEvent, BullMQ processor, Postgres logging, signing, HTTP)
  * against a keep-alive receiver in its own process, on a database and queue prefix of its
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { Scenario, formatTable } from './report';
+import { inProcess, startWorkers } from './usage';
 
 const { values: flags } = parseArgs({
   options: {
@@ -20,10 +21,13 @@ const { values: flags } = parseArgs({
     events: { type: 'string' },
     duration: { type: 'string' },
     concurrency: { type: 'string' },
+    workers: { type: 'string' },
   },
 });
 const quick = flags.quick ?? false;
 const concurrency = Number(flags.concurrency ?? 50);
+/** Worker processes to deliver in; 0 delivers in the benchmark's own process. */
+const workers = Number(flags.workers ?? 0);
 const size = {
   events: Number(flags.events ?? (quick ? 400 : 20_000)),
   fanoutEvents: quick ? 50 : 2_000,
@@ -46,6 +50,7 @@ Object.assign(process.env, {
   QUEUE_PREFIX: `webhooks-bench-${run}`,
   WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
   WEBHOOK_WORKER_CONCURRENCY: String(concurrency),
+  WORKER_ENABLED: String(workers === 0),
   DB_MIGRATIONS_RUN: 'true',
   LOG_LEVEL: 'warn',
   JWT_SECRET: 'bench-only-jwt-secret-0123456789abcdef',
@@ -57,7 +62,9 @@ async function main(): Promise<void> {
   const receiver = await startReceiver();
   // Loaded after the environment is set: the app reads its configuration on import.
   const { BenchApp } = await import('./bench-app');
-  const app = await BenchApp.start(receiver);
+  const app = await BenchApp.start(receiver, async () =>
+    workers === 0 ? inProcess : startWorkers(workers),
+  );
   const results: Scenario[] = [];
   try {
     results.push(await app.bareBullmq(size.bareJobs));
@@ -83,6 +90,7 @@ async function main(): Promise<void> {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     concurrency,
+    workers,
     quick,
   };
   console.log(formatTable(results, limit));
