@@ -20,14 +20,12 @@ export function ownUsage(): Usage {
 
 /** Where deliveries run: in the benchmark's own process, or in worker processes it started. */
 export interface DeliveryProcesses {
-  count: number;
   /** The workers' memory, and the CPU time of the workers and the triggering process. */
   usage(): Promise<Usage>;
   stop(): Promise<void>;
 }
 
 export const inProcess: DeliveryProcesses = {
-  count: 1,
   usage: async () => ownUsage(),
   stop: async () => undefined,
 };
@@ -46,7 +44,6 @@ export async function startWorkers(count: number): Promise<DeliveryProcesses> {
     return (await answer)[0] as Usage;
   };
   return {
-    count,
     async usage() {
       const answers = await Promise.all(workers.map(ask));
       const cpu = process.cpuUsage();

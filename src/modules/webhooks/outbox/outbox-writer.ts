@@ -62,14 +62,12 @@ export async function writeOutbox(
 ): Promise<DeliveryRef[][]> {
   // Postgres returns uuids in lower case; callers may pass either.
   const keyOf = (tenantId: string, eventId: string) => `${tenantId.toLowerCase()}/${eventId}`;
+  const keys = events.map((event) => keyOf(event.tenantId, event.eventId));
   const firstUse = new Map<string, number>();
-  events.forEach((event, index) => {
-    const key = keyOf(event.tenantId, event.eventId);
+  keys.forEach((key, index) => {
     if (!firstUse.has(key)) firstUse.set(key, index);
   });
-  const unique = events.filter(
-    (event, index) => firstUse.get(keyOf(event.tenantId, event.eventId)) === index,
-  );
+  const unique = events.filter((_, index) => firstUse.get(keys[index]) === index);
 
   const rows = await queryRows<WrittenRow>(
     db,
@@ -83,10 +81,7 @@ export async function writeOutbox(
     if (refs) refs.push({ id, webhookId });
     else written.set(key, [{ id, webhookId }]);
   }
-  return events.map((event, index) => {
-    const key = keyOf(event.tenantId, event.eventId);
-    return firstUse.get(key) === index ? (written.get(key) ?? []) : [];
-  });
+  return keys.map((key, index) => (firstUse.get(key) === index ? (written.get(key) ?? []) : []));
 }
 
 function insertOne(event: OutboxEvent): [string, unknown[]] {
