@@ -1,6 +1,9 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DeliveryQueue } from '../src/modules/webhooks/outbox/delivery-queue.service';
+import { WEBHOOK_DELIVERY_QUEUE } from '../src/modules/webhooks/webhook-queue';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { TestReceiver } from './helpers/receiver';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
@@ -43,11 +46,17 @@ describe('Auto-disable (e2e)', () => {
       const before = (await t.as(tenantId).get(`${BASE}/${webhook.id}`).expect(200)).body
         .totalDeliveries;
       await webhooks.triggerEvent(tenantId, 'message.sent', {});
-      return waitUntil(
+      await waitUntil(
         async () => (await t.as(tenantId).get(`${BASE}/${webhook.id}`).expect(200)).body,
-        (body: { totalDeliveries: number; disabledReason: string | null }) =>
-          body.totalDeliveries === before + 1,
+        (body: { totalDeliveries: number }) => body.totalDeliveries === before + 1,
       );
+      // The failure is counted first and the webhook disabled after it: the job ends last.
+      const queue = t.app.get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE));
+      await waitUntil(
+        () => queue.getActiveCount(),
+        (active: number) => active === 0,
+      );
+      return (await t.as(tenantId).get(`${BASE}/${webhook.id}`).expect(200)).body;
     };
     return { tenantId, webhook, path, deliver };
   }
