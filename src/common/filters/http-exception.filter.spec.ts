@@ -1,4 +1,6 @@
-import { ArgumentsHost } from '@nestjs/common';
+import { ArgumentsHost, Logger } from '@nestjs/common';
+import { InvalidWebhookEventError } from '../../modules/webhooks/webhook-event.error';
+import { WebhookLimitError } from '../../modules/webhooks/webhook-limit.error';
 import { MAX_BODY_BYTES } from '../body-limit';
 import { HttpExceptionFilter } from './http-exception.filter';
 
@@ -30,5 +32,42 @@ describe('HttpExceptionFilter', () => {
         message: 'Request body is larger than 1 MiB',
       },
     });
+  });
+
+  describe('domain errors, wherever they are thrown from', () => {
+    it('answers an invalid event 400, listing the problem like a validation error', () => {
+      expect(answer(new InvalidWebhookEventError('Unknown webhook event type "x.y"'))).toEqual({
+        status: 400,
+        body: {
+          statusCode: 400,
+          error: 'Bad Request',
+          message: ['Unknown webhook event type "x.y"'],
+        },
+      });
+    });
+
+    it('answers a reached webhook limit 409, naming the limit', () => {
+      expect(answer(new WebhookLimitError(16))).toEqual({
+        status: 409,
+        body: {
+          statusCode: 409,
+          error: 'Conflict',
+          message: expect.stringContaining('at most 16 webhooks'),
+        },
+      });
+    });
+  });
+
+  it('answers any other error 500 without detail, and logs it', () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      expect(answer(new Error('connection refused to 10.0.0.7'))).toEqual({
+        status: 500,
+        body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' },
+      });
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining('connection refused'));
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

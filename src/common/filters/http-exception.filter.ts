@@ -9,6 +9,7 @@ import {
 import { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { MAX_BODY_LABEL } from '../body-limit';
+import { DomainError, DomainErrorKind } from '../errors/domain-error';
 
 /** body-parser errors carry a status and a type; they are the client's mistake, not ours. */
 interface BodyParserError {
@@ -24,9 +25,15 @@ const BODY_PARSER_ERRORS: Record<string, { status: number; message: string }> = 
   'request.aborted': { status: 400, message: 'Request aborted' },
 };
 
+/** The one place a domain error's kind becomes a status. */
+const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  conflict: HttpStatus.CONFLICT,
+};
+
 /**
- * Every error leaves as `{ statusCode, error, message }`. Unknown errors are logged and
- * answered 500 without detail.
+ * Every error leaves as `{ statusCode, error, message }`. Domain errors get the status of their
+ * kind; unknown errors are logged and answered 500 without detail.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -51,6 +58,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
           ? (body as { message: string | string[] }).message
           : exception.message;
       return { statusCode: exception.getStatus(), message };
+    }
+    if (exception instanceof DomainError) {
+      const statusCode = DOMAIN_ERROR_STATUS[exception.kind];
+      // A 400 lists its problems, as validation errors do.
+      const message = statusCode === 400 ? [exception.message] : exception.message;
+      return { statusCode, message };
     }
     const parserError = exception as BodyParserError;
     const known = parserError?.type ? BODY_PARSER_ERRORS[parserError.type] : undefined;

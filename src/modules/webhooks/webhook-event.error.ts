@@ -1,7 +1,6 @@
+import { DomainError } from '../../common/errors/domain-error';
+
 /** triggerEvent was called with something that can never be delivered; nothing was written. */
-export class InvalidWebhookEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidWebhookEventError';
-  }
+export class InvalidWebhookEventError extends DomainError {
+  readonly kind = 'invalid';
 }

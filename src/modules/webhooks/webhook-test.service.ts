@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -7,7 +7,6 @@ import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { TestWebhookDto, TestWebhookResponse } from './dto/test-webhook.dto';
 import { DeliverableEventType, sampleFor, TEST_EVENT_TYPE } from './events/event-catalog';
 import { buildEventEnvelope } from './events/event-envelope';
-import { InvalidWebhookEventError } from './webhook-event.error';
 import { WebhookRegistryService } from './webhook-registry.service';
 
 /** The synchronous test route: one logged attempt, answered with what the endpoint said. */
@@ -32,7 +31,8 @@ export class WebhookTestService {
       (eventType === TEST_EVENT_TYPE
         ? { ...sampleFor(eventType), webhookId }
         : sampleFor(eventType));
-    const payload = testEnvelope(eventId, eventType, data);
+    // Throws InvalidWebhookEventError (400) for a payload over the size limit, before any write.
+    const payload = buildEventEnvelope(eventId, eventType, data);
     // The body as built, verbatim: the json column keeps it byte for byte for signing.
     const [log] = await queryRows<{ id: string }>(
       this.db,
@@ -51,21 +51,5 @@ export class WebhookTestService {
       error: result?.error ?? (outcome.kind === 'dropped' ? 'The webhook was deleted' : null),
       logId: log.id,
     };
-  }
-}
-
-/** A test event that could never be delivered (a payload over the size limit) is the caller's 400. */
-function testEnvelope(
-  eventId: string,
-  eventType: DeliverableEventType,
-  data: Record<string, unknown>,
-): string {
-  try {
-    return buildEventEnvelope(eventId, eventType, data);
-  } catch (error) {
-    if (error instanceof InvalidWebhookEventError) {
-      throw new BadRequestException([error.message]);
-    }
-    throw error;
   }
 }

@@ -1,0 +1,12 @@
+import { DomainError } from '../../common/errors/domain-error';
+
+/** The tenant already has as many webhooks as WEBHOOK_MAX_PER_TENANT allows; nothing was written. */
+export class WebhookLimitError extends DomainError {
+  readonly kind = 'conflict';
+
+  constructor(readonly limit: number) {
+    super(
+      `A tenant can have at most ${limit} webhooks, disabled ones included; delete one to add another`,
+    );
+  }
+}
