@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mountBullBoard } from './admin/bull-board';
 import { MAX_BODY_BYTES } from './common/body-limit';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
+import { rejectDeepJson } from './common/validation/reject-deep-json';
 import { RejectNulCharactersPipe } from './common/validation/reject-nul-characters.pipe';
 import { REQUEST_LOGGER } from './logging/logging.module';
 
@@ -13,6 +14,8 @@ export function setupApp(app: INestApplication): void {
   // First: every request gets an id and a log line, even one a body parser rejects.
   express.use(app.get(REQUEST_LOGGER));
   express.useBodyParser('json', { limit: MAX_BODY_BYTES });
+  // Before any pipe walks the parsed body recursively.
+  express.use(rejectDeepJson);
   express.useBodyParser('urlencoded', { limit: MAX_BODY_BYTES, extended: false });
   express.disable('x-powered-by');
   app.useGlobalFilters(new HttpExceptionFilter());

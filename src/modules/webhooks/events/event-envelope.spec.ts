@@ -1,6 +1,13 @@
 import { InvalidWebhookEventError } from '../webhook-event.error';
 import { buildEventEnvelope, MAX_EVENT_PAYLOAD_BYTES } from './event-envelope';
 
+/** `depth` levels of `{ a: … }`, built without recursion. */
+function nested(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { a: 'leaf' };
+  for (let level = 1; level < depth; level++) value = { a: value };
+  return value;
+}
+
 describe('buildEventEnvelope', () => {
   it('serializes { id, type, timestamp, data } once, in that order', () => {
     const body = buildEventEnvelope('evt_1', 'message.sent', { message: { id: 'm1' } });
@@ -47,6 +54,32 @@ describe('buildEventEnvelope', () => {
       new InvalidWebhookEventError(
         `Webhook event payload is ${MAX_EVENT_PAYLOAD_BYTES + 1} bytes; the limit is ${MAX_EVENT_PAYLOAD_BYTES}`,
       ),
+    );
+  });
+
+  it('allows data 63 levels deep, 64 with the envelope, and refuses one more', () => {
+    expect(JSON.parse(buildEventEnvelope('evt_d', 'message.sent', nested(63))).data).toEqual(
+      nested(63),
+    );
+    expect(() => buildEventEnvelope('evt_d', 'message.sent', nested(64))).toThrow(
+      new InvalidWebhookEventError('Webhook event payload is nested more than 64 levels deep'),
+    );
+  });
+
+  it.each([1000, 100_000])(
+    'refuses data %d levels deep with that error, not a stack overflow',
+    (depth) => {
+      expect(() => buildEventEnvelope('evt_d', 'message.sent', nested(depth))).toThrow(
+        new InvalidWebhookEventError('Webhook event payload is nested more than 64 levels deep'),
+      );
+    },
+  );
+
+  it('refuses cyclic data with that error', () => {
+    const data: Record<string, unknown> = {};
+    data.self = data;
+    expect(() => buildEventEnvelope('evt_c', 'message.sent', data)).toThrow(
+      new InvalidWebhookEventError('Webhook event payload is nested more than 64 levels deep'),
     );
   });
 });

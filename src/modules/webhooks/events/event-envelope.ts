@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../common/validation/json-depth';
 import { InvalidWebhookEventError } from '../webhook-event.error';
 import { DeliverableEventType, isKnownEventType, TEST_EVENT_TYPE } from './event-catalog';
 
@@ -7,8 +8,8 @@ export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
 /**
  * The request body receivers get, `{ id, type, timestamp, data }`, serialized once: these are
  * the bytes stored (the payload column is `json`, kept verbatim), signed and sent. Throws
- * InvalidWebhookEventError for a type that is not deliverable, data that is not a plain object
- * or a body over MAX_EVENT_PAYLOAD_BYTES.
+ * InvalidWebhookEventError for a type that is not deliverable, data that is not a plain object,
+ * a body nested deeper than MAX_JSON_DEPTH or one over MAX_EVENT_PAYLOAD_BYTES.
  */
 export function buildEventEnvelope(
   eventId: string,
@@ -21,12 +22,14 @@ export function buildEventEnvelope(
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InvalidWebhookEventError('Webhook event data must be a plain object');
   }
-  const body = JSON.stringify({
-    id: eventId,
-    type: eventType,
-    timestamp: new Date().toISOString(),
-    data,
-  });
+  const envelope = { id: eventId, type: eventType, timestamp: new Date().toISOString(), data };
+  // Before JSON.stringify, which recurses: deep (or cyclic) data must not overflow the stack.
+  if (nestsDeeperThan(envelope, MAX_JSON_DEPTH)) {
+    throw new InvalidWebhookEventError(
+      `Webhook event payload is nested more than ${MAX_JSON_DEPTH} levels deep`,
+    );
+  }
+  const body = JSON.stringify(envelope);
   const bytes = Buffer.byteLength(body);
   if (bytes > MAX_EVENT_PAYLOAD_BYTES) {
     throw new InvalidWebhookEventError(

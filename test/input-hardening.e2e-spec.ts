@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import request from 'supertest';
+import { InvalidWebhookEventError } from '../src/modules/webhooks/webhook-event.error';
+import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
+import { TestReceiver } from './helpers/receiver';
+import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
+
+const BASE = '/api/v1/webhooks';
+const MAX_DEPTH = 64;
+
+/** `depth` arrays, one inside the other: `[[[]]]` is 3. */
+const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+/** `depth` objects, one inside the other, around a string: `{"a":{"a":"leaf"}}` is 2. */
+const nestedObjects = (depth: number, leaf = 'leaf') =>
+  '{"a":'.repeat(depth) + JSON.stringify(leaf) + '}'.repeat(depth);
+/** The same as a value, built without recursion. */
+function nestedValue(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { a: 'leaf' };
+  for (let level = 1; level < depth; level++) value = { a: value };
+  return value;
+}
+
+function expectError(res: request.Response, status: number, message?: string): void {
+  expect({ status: res.status, body: res.body }).toEqual({
+    status,
+    body: { statusCode: status, error: STATUS_CODES[status], message: expect.anything() },
+  });
+  if (message) expect([res.body.message].flat()).toContainEqual(expect.stringContaining(message));
+}
+
+const TOO_DEEP = `Request body is nested more than ${MAX_DEPTH} levels deep`;
+
+describe('Input hardening (e2e)', () => {
+  let t: TestApp;
+  let receiver: TestReceiver;
+  let webhooks: WebhooksService;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    receiver = await TestReceiver.start();
+    webhooks = t.app.get(WebhooksService);
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.close();
+  });
+
+  const rawPost = (
+    tenantId: string,
+    path: string,
+    body: string,
+    method: 'post' | 'patch' = 'post',
+  ) =>
+    request(t.app.getHttpServer())
+      [method](path)
+      .set('Authorization', `Bearer ${t.token(tenantId)}`)
+      .set('Content-Type', 'application/json')
+      .send(body);
+
+  const count = async (table: string, tenantId: string): Promise<number> => {
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    return n as number;
+  };
+
+  async function register(tenantId: string, overrides: Record<string, unknown> = {}) {
+    const res = await t
+      .as(tenantId)
+      .post(BASE, webhookBody({ url: receiver.url(`/h-${randomUUID()}`), ...overrides }))
+      .expect(201);
+    return res.body as { id: string; url: string };
+  }
+
+  describe('deeply nested JSON bodies', () => {
+    it.each([1000, 100_000])(
+      'POST /messages with arrays nested %d deep → 400, nothing written',
+      async (depth) => {
+        const tenantId = randomUUID();
+        const res = await rawPost(
+          tenantId,
+          '/api/v1/messages',
+          `{"to":"+15550123456","body":"Hi","extra":${nestedArrays(depth)}}`,
+        );
+        expectError(res, 400, TOO_DEEP);
+        expect(await count('messages', tenantId)).toBe(0);
+        expect(await count('webhook_logs', tenantId)).toBe(0);
+      },
+    );
+
+    it.each([1000, 100_000])(
+      'POST /webhooks with headers nested %d deep → 400, nothing written',
+      async (depth) => {
+        const tenantId = randomUUID();
+        const body = JSON.stringify(webhookBody({ headers: '§' })).replace(
+          '"§"',
+          nestedObjects(depth),
+        );
+        const res = await rawPost(tenantId, BASE, body);
+        expectError(res, 400, TOO_DEEP);
+        expect(await count('webhooks', tenantId)).toBe(0);
+      },
+    );
+
+    it.each([1000, 100_000])(
+      'PATCH /webhooks/:id with a name nested %d deep → 400, the webhook unchanged',
+      async (depth) => {
+        const tenantId = randomUUID();
+        const { id } = await register(tenantId);
+        const before = (await t.as(tenantId).get(`${BASE}/${id}`).expect(200)).body;
+        const res = await rawPost(
+          tenantId,
+          `${BASE}/${id}`,
+          `{"name":${nestedArrays(depth)}}`,
+          'patch',
+        );
+        expectError(res, 400, TOO_DEEP);
+        expect((await t.as(tenantId).get(`${BASE}/${id}`).expect(200)).body).toEqual(before);
+      },
+    );
+
+    it.each([1000, 100_000])(
+      'POST /webhooks/:id/test with a payload nested %d deep → 400, no log, nothing sent',
+      async (depth) => {
+        const tenantId = randomUUID();
+        const { id, url } = await register(tenantId);
+        const res = await rawPost(
+          tenantId,
+          `${BASE}/${id}/test`,
+          `{"payload":${nestedObjects(depth)}}`,
+        );
+        expectError(res, 400, TOO_DEEP);
+        expect(await count('webhook_logs', tenantId)).toBe(0);
+        expect(receiver.received(new URL(url).pathname)).toHaveLength(0);
+      },
+    );
+
+    it('delivers a test payload nested 10 deep as sent', async () => {
+      const tenantId = randomUUID();
+      const { id, url } = await register(tenantId);
+      const res = await rawPost(tenantId, `${BASE}/${id}/test`, `{"payload":${nestedObjects(10)}}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ success: true, statusCode: 200 });
+      const [delivered] = await receiver.waitFor(1, new URL(url).pathname);
+      expect(JSON.parse(delivered.body).data).toEqual(nestedValue(10));
+      expect(await count('webhook_logs', tenantId)).toBe(1);
+    });
+
+    it(`accepts a body nested exactly ${MAX_DEPTH} deep and refuses ${MAX_DEPTH + 1}`, async () => {
+      const tenantId = randomUUID();
+      const { id, url } = await register(tenantId);
+      // The body `{"payload": P}` is one level deeper than P, as is the delivered `{"data": P}`.
+      const tooDeep = await rawPost(
+        tenantId,
+        `${BASE}/${id}/test`,
+        `{"payload":${nestedObjects(MAX_DEPTH)}}`,
+      );
+      expectError(tooDeep, 400, TOO_DEEP);
+      expect(await count('webhook_logs', tenantId)).toBe(0);
+
+      const deepest = await rawPost(
+        tenantId,
+        `${BASE}/${id}/test`,
+        `{"payload":${nestedObjects(MAX_DEPTH - 1)}}`,
+      );
+      expect(deepest.status).toBe(200);
+      expect(deepest.body).toMatchObject({ success: true });
+      const [delivered] = await receiver.waitFor(1, new URL(url).pathname);
+      expect(JSON.parse(delivered.body).data).toEqual(nestedValue(MAX_DEPTH - 1));
+    });
+
+    it('answers a message nested 10 deep with the ordinary validation 400', async () => {
+      const tenantId = randomUUID();
+      const res = await rawPost(
+        tenantId,
+        '/api/v1/messages',
+        `{"to":"+15550123456","body":"Hi","extra":${nestedArrays(10)}}`,
+      );
+      expectError(res, 400, 'property extra should not exist');
+      expect(await count('messages', tenantId)).toBe(0);
+    });
+
+    it(`names the path of a NUL character ${MAX_DEPTH - 1} levels down`, async () => {
+      const tenantId = randomUUID();
+      const { id } = await register(tenantId);
+      const res = await rawPost(
+        tenantId,
+        `${BASE}/${id}/test`,
+        `{"payload":${nestedObjects(MAX_DEPTH - 1, 'a\u0000b')}}`,
+      );
+      expectError(res, 400, `payload${'.a'.repeat(MAX_DEPTH - 1)} must not contain NUL`);
+      expect(await count('webhook_logs', tenantId)).toBe(0);
+    });
+  });
+
+  describe('triggerEvent with deeply nested data', () => {
+    it.each([1000, 100_000])(
+      'refuses data nested %d deep with a clear error, writing nothing',
+      async (depth) => {
+        const tenantId = randomUUID();
+        await register(tenantId, { events: ['message.sent'] });
+        const trigger = webhooks.triggerEvent(tenantId, 'message.sent', nestedValue(depth));
+        await expect(trigger).rejects.toThrow(
+          new InvalidWebhookEventError(
+            `Webhook event payload is nested more than ${MAX_DEPTH} levels deep`,
+          ),
+        );
+        expect(await count('webhook_logs', tenantId)).toBe(0);
+      },
+    );
+
+    it('refuses cyclic data with the same error', async () => {
+      const tenantId = randomUUID();
+      await register(tenantId, { events: ['message.sent'] });
+      const data: Record<string, unknown> = {};
+      data.self = data;
+      await expect(webhooks.triggerEvent(tenantId, 'message.sent', data)).rejects.toThrow(
+        InvalidWebhookEventError,
+      );
+      expect(await count('webhook_logs', tenantId)).toBe(0);
+    });
+
+    it('delivers data nested 10 deep', async () => {
+      const tenantId = randomUUID();
+      const { url } = await register(tenantId, { events: ['message.sent'] });
+      const result = await webhooks.triggerEvent(tenantId, 'message.sent', nestedValue(10));
+      expect(result.deliveries).toBe(1);
+      const [delivered] = await receiver.waitFor(1, new URL(url).pathname);
+      expect(JSON.parse(delivered.body).data).toEqual(nestedValue(10));
+    });
+  });
+});
