@@ -231,4 +231,56 @@ describe('Input hardening (e2e)', () => {
       expect(JSON.parse(delivered.body).data).toEqual(nestedValue(10));
     });
   });
+
+  describe('custom header values', () => {
+    const UNSENDABLE: Array<[label: string, value: string]> = [
+      ['CJK text', '日本'],
+      ['a C0 control', 'a\x01b'],
+      ['DEL', 'a\x7fb'],
+      ['LINE SEPARATOR', 'a\u2028b'],
+      ['a Latin-1 letter', 'caf\u00e9'],
+      ['a no-break space', 'a\u00a0b'],
+      ['an emoji', 'key-🪝'],
+      ['a leading space', ' token'],
+      ['a trailing tab', 'token\t'],
+    ];
+
+    it.each(UNSENDABLE)(
+      'refuses %s at create, naming the header; nothing written',
+      async (_, value) => {
+        const tenantId = randomUUID();
+        const res = await t
+          .as(tenantId)
+          .post(BASE, webhookBody({ headers: { 'X-Ok': 'fine', 'X-Api-Key': value } }));
+        expectError(res, 400, 'value of "X-Api-Key"');
+        expect([res.body.message].flat().join()).not.toContain('X-Ok');
+        expect(await count('webhooks', tenantId)).toBe(0);
+      },
+    );
+
+    it.each(UNSENDABLE)('refuses %s on PATCH, naming the header; unchanged', async (_, value) => {
+      const tenantId = randomUUID();
+      const { id } = await register(tenantId, { headers: { 'X-Api-Key': 'original' } });
+      const res = await t.as(tenantId).patch(`${BASE}/${id}`, { headers: { 'X-Api-Key': value } });
+      expectError(res, 400, 'value of "X-Api-Key"');
+      const [row] = await t.dataSource.query(`SELECT headers FROM webhooks WHERE id = $1`, [id]);
+      expect(row.headers).toEqual({ 'X-Api-Key': 'original' });
+    });
+
+    it('delivers a value of every allowed character byte for byte', async () => {
+      const tenantId = randomUUID();
+      const visible = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) =>
+        String.fromCharCode(0x21 + i),
+      ).join('');
+      const value = `${visible} inner space\tinner tab  two spaces ${visible}`;
+      const { url } = await register(tenantId, {
+        events: ['message.sent'],
+        headers: { 'X-Every-Char': value, 'X-Empty': '' },
+      });
+      await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+      const [delivered] = await receiver.waitFor(1, new URL(url).pathname);
+      expect(delivered.headers['x-every-char']).toBe(value);
+      expect(delivered.headers['x-empty']).toBe('');
+    });
+  });
 });

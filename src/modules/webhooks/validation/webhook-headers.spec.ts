@@ -90,19 +90,60 @@ describe('customHeaderProblems', () => {
     ]);
   });
 
-  it.each(['a\nX-Injected: 1', 'a\r\nb', 'a\rb', 'a\0b'])(
-    'refuses a value with a line break or NUL %j',
+  it.each([
+    ['a line feed', 'a\nX-Injected: 1'],
+    ['CR LF', 'a\r\nb'],
+    ['a carriage return', 'a\rb'],
+    ['NUL', 'a\0b'],
+    ['a C0 control', 'a\x01b'],
+    ['ESC', 'a\x1bb'],
+    ['DEL', 'a\x7fb'],
+    ['a C1 control', 'a\x85b'],
+    ['a no-break space', 'a\u00a0b'],
+    ['a Latin-1 letter', 'caf\u00e9'],
+    ['CJK text', '日本'],
+    ['LINE SEPARATOR', 'a\u2028b'],
+    ['an emoji', 'key-🪝'],
+    ['a lone surrogate', 'a\ud800b'],
+  ])('refuses a value with %s, which would not arrive as stored', (_, value) => {
+    expect(customHeaderProblems({ 'X-Api-Key': value })).toEqual([
+      'headers: value of "X-Api-Key" may contain only visible ASCII characters, spaces and tabs',
+    ]);
+  });
+
+  it.each([' token', '\ttoken', 'token ', 'token\t', ' ', '\t'])(
+    'refuses the value %j, whose edge whitespace receivers would strip',
     (value) => {
       expect(customHeaderProblems({ 'X-Api-Key': value })).toEqual([
-        'headers: value of "X-Api-Key" must be at most 2048 characters without line breaks',
+        'headers: value of "X-Api-Key" must not begin or end with a space or tab',
       ]);
     },
   );
 
+  it('accepts every visible ASCII character, inner spaces and tabs, and an empty value', () => {
+    const visible = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) =>
+      String.fromCharCode(0x21 + i),
+    ).join('');
+    expect(
+      customHeaderProblems({
+        'X-Visible': visible,
+        'X-Inner': `Bearer a  b\tc ${visible}`,
+        'X-Empty': '',
+      }),
+    ).toEqual([]);
+  });
+
+  it('names each header whose value is refused, and only those', () => {
+    expect(customHeaderProblems({ 'X-Ok': 'fine', 'X-Bad': '日本', 'X-Padded': ' x' })).toEqual([
+      'headers: value of "X-Bad" may contain only visible ASCII characters, spaces and tabs',
+      'headers: value of "X-Padded" must not begin or end with a space or tab',
+    ]);
+  });
+
   it('allows values up to 2048 characters', () => {
     expect(customHeaderProblems({ 'X-Api-Key': 'v'.repeat(2048) })).toEqual([]);
     expect(customHeaderProblems({ 'X-Api-Key': 'v'.repeat(2049) })).toEqual([
-      'headers: value of "X-Api-Key" must be at most 2048 characters without line breaks',
+      'headers: value of "X-Api-Key" must be at most 2048 characters',
     ]);
   });
 

@@ -1,6 +1,10 @@
 export const MAX_CUSTOM_HEADERS = 20;
 const MAX_HEADER_VALUE_LENGTH = 2048;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+// What an HTTP client sends byte for byte: visible ASCII, spaces and tabs (RFC 9110 field-value
+// without obs-text). Anything else is dropped, trimmed or re-encoded on the wire.
+const SENDABLE_VALUE = /^[\t\x20-\x7e]*$/;
+const EDGE_WHITESPACE = /^[\t ]|[\t ]$/;
 const RESERVED = new Set(['content-type', 'host', 'content-length', 'user-agent']);
 const RESERVED_PREFIXES = ['webhook-', 'x-webhook-'];
 // Hop-by-hop and framing headers would corrupt the request rather than decorate it.
@@ -35,10 +39,17 @@ export function customHeaderProblems(value: unknown): string[] {
     seen.add(lower);
     if (typeof headerValue !== 'string') {
       problems.push(`headers: value of "${name}" must be a string`);
-    } else if (headerValue.length > MAX_HEADER_VALUE_LENGTH || /[\r\n\0]/.test(headerValue)) {
+    } else if (headerValue.length > MAX_HEADER_VALUE_LENGTH) {
       problems.push(
-        `headers: value of "${name}" must be at most ${MAX_HEADER_VALUE_LENGTH} characters without line breaks`,
+        `headers: value of "${name}" must be at most ${MAX_HEADER_VALUE_LENGTH} characters`,
       );
+    } else if (!SENDABLE_VALUE.test(headerValue)) {
+      problems.push(
+        `headers: value of "${name}" may contain only visible ASCII characters, spaces and tabs`,
+      );
+    } else if (EDGE_WHITESPACE.test(headerValue)) {
+      // Receivers' HTTP parsers strip it: the value would not arrive as stored.
+      problems.push(`headers: value of "${name}" must not begin or end with a space or tab`);
     }
   }
   return problems;
