@@ -5,6 +5,7 @@ import { InvalidWebhookEventError } from '../src/modules/webhooks/webhook-event.
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { TestReceiver } from './helpers/receiver';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
+import { waitUntil } from './helpers/waiting';
 
 const BASE = '/api/v1/webhooks';
 const MAX_DEPTH = 64;
@@ -281,6 +282,56 @@ describe('Input hardening (e2e)', () => {
       const [delivered] = await receiver.waitFor(1, new URL(url).pathname);
       expect(delivered.headers['x-every-char']).toBe(value);
       expect(delivered.headers['x-empty']).toBe('');
+    });
+  });
+
+  describe('port 0', () => {
+    const PORT_ZERO = [
+      'http://127.0.0.1:0/',
+      'https://example.com:0/hooks',
+      'http://example.com:00/hooks',
+      'http://[::1]:0/hooks',
+    ];
+
+    it.each(PORT_ZERO)('refuses %s at create; nothing written', async (url) => {
+      const tenantId = randomUUID();
+      const res = await t.as(tenantId).post(BASE, webhookBody({ url }));
+      expectError(res, 400, 'url must not use port 0');
+      expect(await count('webhooks', tenantId)).toBe(0);
+    });
+
+    it.each(PORT_ZERO)('refuses %s on PATCH; the URL unchanged', async (url) => {
+      const tenantId = randomUUID();
+      const { id, url: before } = await register(tenantId);
+      const res = await t.as(tenantId).patch(`${BASE}/${id}`, { url });
+      expectError(res, 400, 'url must not use port 0');
+      expect((await t.as(tenantId).get(`${BASE}/${id}`).expect(200)).body.url).toBe(before);
+    });
+
+    it('refuses at delivery time a port 0 URL stored earlier', async () => {
+      const tenantId = randomUUID();
+      const { id } = await register(tenantId, {
+        events: ['message.sent'],
+        retryPolicy: { maxAttempts: 1 },
+      });
+      await t.dataSource.query(
+        `UPDATE webhooks SET url = 'http://127.0.0.1:0/hook' WHERE id = $1`,
+        [id],
+      );
+      await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+      const [log] = await waitUntil(
+        () =>
+          t.dataSource.query(
+            `SELECT status, error_message, response_status FROM webhook_logs WHERE webhook_id = $1`,
+            [id],
+          ),
+        (rows: Array<{ status: string }>) => rows[0]?.status === 'failed',
+      );
+      expect(log).toEqual({
+        status: 'failed',
+        error_message: 'EBLOCKEDADDRESS: port 0 is not a valid destination',
+        response_status: null,
+      });
     });
   });
 });

@@ -61,8 +61,8 @@ export class WebhookHttpClient implements OnApplicationShutdown {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     try {
-      // IP literals never reach the agent's lookup.
-      this.guard.assertLiteralHost(new URL(url).hostname);
+      // IP literals never reach the agent's lookup, and no lookup knows the port.
+      this.guard.assertDialable(new URL(url));
       // request(), not post(): post() merges the config once more.
       const response: AxiosResponse<Readable> = await this.axios.request({
         method: 'POST',

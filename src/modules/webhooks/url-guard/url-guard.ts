@@ -46,9 +46,14 @@ export class UrlGuard {
     return addresses;
   }
 
-  /** Throws for an IP literal host that may not be dialled (names are checked at lookup). */
-  assertLiteralHost(hostname: string): void {
-    if (this.policy.isIpLiteral(hostname)) this.assertAddress(hostname);
+  /**
+   * Throws for a URL that may not be dialled, whatever its name resolves to: port 0 (also in
+   * rows stored before create refused it), or a refused IP literal host (names are checked at
+   * lookup).
+   */
+  assertDialable(url: URL): void {
+    if (url.port === '0') throw new BlockedAddressError('port 0 is not a valid destination');
+    if (this.policy.isIpLiteral(url.hostname)) this.assertAddress(url.hostname);
   }
 
   /** A `lookup` for http(s) agents: every connection is checked on the address it dials. */

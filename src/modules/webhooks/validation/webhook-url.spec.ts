@@ -63,6 +63,23 @@ describe('webhookUrlProblem', () => {
     expect(problem).not.toContain('hunter2');
   });
 
+  it.each([
+    'http://127.0.0.1:0/',
+    'https://example.com:0/hooks',
+    'http://example.com:00/hooks',
+    'HTTPS://EXAMPLE.COM:000/',
+    'http://[::1]:0/hooks',
+  ])('refuses port 0 in %s', (url) => {
+    expect(webhookUrlProblem(url)).toBe('url must not use port 0');
+  });
+
+  it.each(['http://example.com:1/', 'https://example.com:65535/hooks', 'https://example.com:443/'])(
+    'accepts the port of %s',
+    (url) => {
+      expect(webhookUrlProblem(url)).toBeNull();
+    },
+  );
+
   it('refuses a fragment', () => {
     expect(webhookUrlProblem('https://example.com/hooks#section')).toBe(
       'url must not contain a fragment',

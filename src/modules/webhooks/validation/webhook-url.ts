@@ -12,6 +12,8 @@ export function webhookUrlProblem(value: unknown): string | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'url must use http or https';
   if (!url.hostname) return 'url must have a host';
+  // No server listens on port 0; `:0`, `:00`, … all parse to it.
+  if (url.port === '0') return 'url must not use port 0';
   if (url.username || url.password) {
     return 'url must not contain credentials; send them in headers instead';
   }
