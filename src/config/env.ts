@@ -23,6 +23,8 @@ export interface AppEnv {
   WEBHOOK_LOG_RETENTION_DAYS: number;
   WEBHOOK_DISABLE_AFTER_FAILURES: number;
   WEBHOOK_DISABLE_AFTER_HOURS: number;
+  /** Webhooks a tenant may have, disabled ones included; one event fans out to at most this many. */
+  WEBHOOK_MAX_PER_TENANT: number;
   WEBHOOK_SECRET_ENCRYPTION_KEY: string;
   /** Previous encryption keys, still accepted for decryption during a key rotation. */
   WEBHOOK_SECRET_DECRYPTION_KEYS: string[];
@@ -130,6 +132,7 @@ export function parseEnv(raw: Raw): AppEnv {
       integer(1, 1_000_000),
     ),
     WEBHOOK_DISABLE_AFTER_HOURS: read('WEBHOOK_DISABLE_AFTER_HOURS', 24, number(0, 24 * 365)),
+    WEBHOOK_MAX_PER_TENANT: read('WEBHOOK_MAX_PER_TENANT', 50, integer(1, 10_000)),
     WEBHOOK_SECRET_ENCRYPTION_KEY: secretOrDefault(
       'WEBHOOK_SECRET_ENCRYPTION_KEY',
       DEV_ENCRYPTION_KEY,

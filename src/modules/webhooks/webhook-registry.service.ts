@@ -1,8 +1,10 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Page } from '../../common/pagination/pagination.dto';
+import { AppConfig } from '../../config/app-config';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { ListWebhooksQuery } from './dto/list-webhooks.query';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
@@ -13,12 +15,18 @@ import { isKnownEventType, subscriptionPatternsFor } from './events/event-catalo
 import { WebhookSecretCipher } from './secrets/webhook-secret-cipher';
 import { WebhookUrlPolicy } from './url-guard/webhook-url.policy';
 import { generateSecret } from './validation/webhook-secret';
+import { WebhookLimitError } from './webhook-limit.error';
 
 const DEFAULT_GRACE_PERIOD_HOURS = 24;
 const HOUR_MS = 3_600_000;
 /** Fields a PATCH may clear with null; the others must keep a value. */
 const NULLABLE_FIELDS = new Set(['description', 'rateLimitPerSecond']);
 const MANUALLY_DISABLED = 'Disabled by a tenant admin';
+/**
+ * First key of the two-key advisory lock that serializes one tenant's creates (the second is a
+ * hash of the tenant id); two-key locks never collide with the relay's one-key lock.
+ */
+const CREATE_LOCK_SPACE = 727_002;
 
 /**
  * Tenant-scoped CRUD of webhook endpoints. Every query carries the caller's tenant id.
@@ -30,7 +38,12 @@ export class WebhookRegistryService {
     @InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>,
     private readonly urlPolicy: WebhookUrlPolicy,
     private readonly cipher: WebhookSecretCipher,
-  ) {}
+    @Inject(ConfigService) config: AppConfig,
+  ) {
+    this.maxPerTenant = config.get('WEBHOOK_MAX_PER_TENANT', { infer: true });
+  }
+
+  private readonly maxPerTenant: number;
 
   async create(tenantId: string, dto: CreateWebhookDto): Promise<Webhook> {
     await this.urlPolicy.assertAllowed(dto.url);
@@ -47,7 +60,25 @@ export class WebhookRegistryService {
       isActive: dto.isActive ?? true,
       secret: this.cipher.encrypt(dto.secret ?? generateSecret()),
     });
-    return this.reveal(await this.webhooks.save(webhook));
+    const saved = await this.webhooks.manager.transaction(async (manager) => {
+      await this.assertRoomForOneMore(manager, tenantId);
+      return manager.save(webhook);
+    });
+    return this.reveal(saved);
+  }
+
+  /**
+   * Throws WebhookLimitError when the tenant has WEBHOOK_MAX_PER_TENANT webhooks, disabled ones
+   * included. The tenant's creates queue on an advisory lock held until commit, so two of them
+   * can never both count the last free place.
+   */
+  private async assertRoomForOneMore(manager: EntityManager, tenantId: string): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      CREATE_LOCK_SPACE,
+      tenantId,
+    ]);
+    const count = await manager.countBy(Webhook, { tenantId });
+    if (count >= this.maxPerTenant) throw new WebhookLimitError(this.maxPerTenant);
   }
 
   async list(tenantId: string, query: ListWebhooksQuery): Promise<Page<Webhook>> {

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -45,6 +46,7 @@ export class WebhooksController {
 
   @Post()
   @ApiCreatedResponse({ type: WebhookResponse, description: 'The webhook, with its secret' })
+  @ApiConflictResponse({ description: 'The tenant has WEBHOOK_MAX_PER_TENANT webhooks already' })
   async create(
     @TenantId() tenantId: string,
     @Body() dto: CreateWebhookDto,
