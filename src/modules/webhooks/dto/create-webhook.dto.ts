@@ -24,6 +24,29 @@ import { secretProblem } from '../validation/webhook-secret';
 import { MAX_URL_LENGTH, webhookUrlProblem } from '../validation/webhook-url';
 import { RetryPolicyDto } from './retry-policy.dto';
 
+/**
+ * Custom headers ride on every delivery, and receivers commonly refuse requests whose headers
+ * exceed 8 to 16 KiB in all; 8 KiB of names and values leaves room for the sender's own.
+ */
+export const MAX_CUSTOM_HEADERS_BYTES = 8 * 1024;
+
+/** Each header's own rules, then their size in all. */
+function headerProblems(value: unknown): string[] {
+  const problems = customHeaderProblems(value);
+  if (typeof value !== 'object' || value === null) return problems;
+  const bytes = Object.entries(value).reduce(
+    (sum, [name, headerValue]) =>
+      sum + Buffer.byteLength(name) + Buffer.byteLength(String(headerValue)),
+    0,
+  );
+  if (bytes > MAX_CUSTOM_HEADERS_BYTES) {
+    problems.push(
+      `headers take ${bytes} bytes of names and values; the limit is ${MAX_CUSTOM_HEADERS_BYTES}`,
+    );
+  }
+  return problems;
+}
+
 export class CreateWebhookDto {
   @ApiProperty({ example: 'CRM sync', minLength: 1, maxLength: 255 })
   @IsString()
@@ -66,13 +89,13 @@ export class CreateWebhookDto {
 
   @ApiPropertyOptional({
     example: { 'X-Api-Key': 'abc' },
-    description: 'At most 20; reserved names (Content-Type, Host, webhook-*, …) are refused',
+    description: `At most 20, of at most ${MAX_CUSTOM_HEADERS_BYTES} bytes of names and values in all; reserved names (Content-Type, Host, webhook-*, …) are refused`,
     type: 'object',
     additionalProperties: { type: 'string' },
   })
   @IsOptional()
   @IsObject()
-  @Satisfies(customHeaderProblems)
+  @Satisfies(headerProblems)
   headers?: Record<string, string>;
 
   @ApiPropertyOptional({ type: RetryPolicyDto })
