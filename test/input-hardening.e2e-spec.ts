@@ -334,4 +334,44 @@ describe('Input hardening (e2e)', () => {
       });
     });
   });
+
+  describe('response body excerpt', () => {
+    async function excerptOf(body: Buffer): Promise<{ bytes: number; text: string; api: string }> {
+      const tenantId = randomUUID();
+      const { id, url } = await register(tenantId);
+      receiver.script(new URL(url).pathname, { status: 200, body });
+      const res = await t.as(tenantId).post(`${BASE}/${id}/test`, {}).expect(200);
+      const [row] = await t.dataSource.query(
+        `SELECT octet_length(response_body) AS bytes, response_body AS text
+           FROM webhook_logs WHERE id = $1 AND tenant_id = $2`,
+        [res.body.logId, tenantId],
+      );
+      return { bytes: row.bytes as number, text: row.text as string, api: res.body.responseBody };
+    }
+
+    it('keeps at most 1,024 bytes of 2 KiB of 0xFF', async () => {
+      const { bytes, text, api } = await excerptOf(Buffer.alloc(2048, 0xff));
+      expect(bytes).toBeLessThanOrEqual(1024);
+      expect(text).toBe('\uFFFD'.repeat(341));
+      expect(api).toBe(text);
+    });
+
+    it('drops a multi-byte character cut at the 1,024-byte boundary', async () => {
+      // 2 + 3 × 340 = 1,022 bytes; the 341st "日" would end at byte 1,025.
+      const { bytes, text } = await excerptOf(Buffer.from('ab' + '日'.repeat(400)));
+      expect(bytes).toBe(1022);
+      expect(text).toBe('ab' + '日'.repeat(340));
+    });
+
+    it('keeps at most 1,024 bytes of NUL bytes, as replacement characters', async () => {
+      const { bytes, text } = await excerptOf(Buffer.alloc(2048, 0));
+      expect(bytes).toBeLessThanOrEqual(1024);
+      expect(text).toBe('\uFFFD'.repeat(341));
+    });
+
+    it('keeps a short body as it was', async () => {
+      const { text } = await excerptOf(Buffer.from('{"ok":true,"note":"日本"}'));
+      expect(text).toBe('{"ok":true,"note":"日本"}');
+    });
+  });
 });

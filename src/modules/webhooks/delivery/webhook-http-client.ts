@@ -4,10 +4,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import { UrlGuard } from '../url-guard/url-guard';
+import { RESPONSE_EXCERPT_BYTES, responseExcerpt } from './response-excerpt';
 import { parseRetryAfter } from './retry-schedule';
 
-/** Bytes of the response body kept on the log. */
-const RESPONSE_BODY_LIMIT = 1024;
 /** Bytes read before giving up on keeping the connection for reuse. */
 const DRAIN_LIMIT = 64 * 1024;
 
@@ -101,7 +100,7 @@ export class WebhookHttpClient implements OnApplicationShutdown {
 }
 
 /**
- * The body's first RESPONSE_BODY_LIMIT bytes as text. A body past DRAIN_LIMIT is cut off
+ * The body's first RESPONSE_EXCERPT_BYTES bytes as text. A body past DRAIN_LIMIT is cut off
  * (its connection is not reused); one that stops short (deadline, reset) rejects.
  */
 function readLimited(stream: Readable): Promise<string> {
@@ -109,14 +108,10 @@ function readLimited(stream: Readable): Promise<string> {
     const chunks: Buffer[] = [];
     let read = 0;
     let finished = false;
-    // Postgres text cannot hold NUL; a receiver's bytes must never make recording fail.
-    const text = () =>
-      Buffer.concat(chunks)
-        .subarray(0, RESPONSE_BODY_LIMIT)
-        .toString('utf8')
-        .replaceAll('\u0000', '\uFFFD');
+    // A receiver's bytes must never make recording fail: valid UTF-8 without NUL, ≤ 1 KiB.
+    const text = () => responseExcerpt(Buffer.concat(chunks));
     stream.on('data', (chunk: Buffer) => {
-      if (read < RESPONSE_BODY_LIMIT) chunks.push(chunk);
+      if (read < RESPONSE_EXCERPT_BYTES) chunks.push(chunk);
       read += chunk.length;
       if (read > DRAIN_LIMIT) {
         finished = true;
