@@ -5,6 +5,9 @@
 #
 # Services are only installed/started when the URL points at the local host
 # (127.0.0.1, localhost, ::1). Remote services are only checked.
+# A local cluster that asks for a password the URL does not have (Debian's default auth)
+# gets trust rules for local connections in its pg_hba.conf, when run as root.
+# Never prompts: psql and pg_isready fail instead of asking for a password.
 # Idempotent: safe to run repeatedly (npm start, CI).
 #
 # Environment:
@@ -170,25 +173,27 @@ tcp_open() { # host port
   timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" >/dev/null 2>&1
 }
 
+# Recommended packages are left out: they bring a mail server, cron, avahi, cups...
 apt_install() { # packages...
-  local cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $*"
+  local cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $*"
   if ! is_root; then
     die "$* not installed; run as root: $cmd"
   fi
   have apt-get || die "$* not installed and apt-get is not available"
   log "installing: $*"
   nolock apt-get update >&2 || die "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive nolock apt-get install -y "$@" >&2 || die "apt-get install $* failed"
+  DEBIAN_FRONTEND=noninteractive nolock apt-get install -y --no-install-recommends "$@" >&2 ||
+    die "installing $* with apt-get failed"
 }
 
 # --------------------------------------------------------------------------
 # PostgreSQL
 # --------------------------------------------------------------------------
-PG_FRESH=0 # set when this run installed PostgreSQL or created a cluster
-
 pg_up() {
   if have pg_isready; then
-    pg_isready -q -h "$PG_HOST" -p "$PG_PORT" -t 3 >/dev/null 2>&1
+    # as the URL's user: by default pg_isready logs in as the OS user (root), which the
+    # server logs as 'FATAL: role "root" does not exist'
+    pg_isready -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -t 3 >/dev/null 2>&1
   else
     tcp_open "$PG_HOST" "$PG_PORT"
   fi
@@ -215,11 +220,11 @@ pg_server_version() { # highest installed server major version
   done | sort -V | tail -n1
 }
 
-pg_trust_local() { # version cluster
+pg_trust_local() { # version cluster — adds the rules unless an earlier run did
   local hba="/etc/postgresql/$1/$2/pg_hba.conf"
   local marker="# added by scripts/services.sh: trust local connections (development)"
   [[ -f $hba ]] || { warn "postgres: $hba not found; cannot configure trust auth"; return 1; }
-  grep -qF "$marker" "$hba" && return 1
+  grep -qF "$marker" "$hba" && return 0
   local tmp
   tmp=$(mktemp)
   {
@@ -236,37 +241,36 @@ pg_trust_local() { # version cluster
   return 0
 }
 
+# The cluster configured for PG_PORT: sets C_VER, C_NAME, C_STATUS and CLUSTERS (all of them).
+pg_find_cluster() {
+  C_VER="" C_NAME="" C_STATUS="" CLUSTERS=()
+  local v n p s _rest
+  while read -r v n p s _rest; do
+    [[ -n ${v:-} ]] || continue
+    CLUSTERS+=("$v/$n")
+    if [[ -z $C_VER && $p == "$PG_PORT" ]]; then C_VER=$v C_NAME=$n C_STATUS=$s; fi
+  done < <(pg_lsclusters -h 2>/dev/null || true)
+  [[ -n $C_VER ]]
+}
+
 pg_start_local() {
   local ver out
   if ! ver=$(pg_server_version); then
     apt_install postgresql postgresql-client
-    PG_FRESH=1
     ver=$(pg_server_version) || die "postgres: server binaries still missing after install"
   fi
   have pg_lsclusters && have pg_ctlcluster || die "postgres: postgresql-common (pg_lsclusters/pg_ctlcluster) is not installed"
 
-  # find a cluster configured for the requested port
-  local c_ver="" c_name="" c_status="" names=() v n p s _rest
-  while read -r v n p s _rest; do
-    [[ -n ${v:-} ]] || continue
-    names+=("$v/$n")
-    if [[ -z $c_ver && $p == "$PG_PORT" ]]; then c_ver=$v c_name=$n c_status=$s; fi
-  done < <(pg_lsclusters -h 2>/dev/null || true)
-
-  if [[ -z $c_ver ]]; then
+  local c_ver c_name c_status=""
+  if ! pg_find_cluster; then
     c_ver=$ver c_name=main
-    if [[ " ${names[*]-} " == *" $ver/main "* ]]; then c_name="webhooks_$PG_PORT"; fi
+    if [[ " ${CLUSTERS[*]-} " == *" $ver/main "* ]]; then c_name="webhooks_$PG_PORT"; fi
     is_root || die "postgres: no cluster on port $PG_PORT; run as root: pg_createcluster -p $PG_PORT $c_ver $c_name --start"
     log "postgres: creating cluster $c_ver/$c_name on port $PG_PORT"
     out=$(nolock pg_createcluster --locale C.UTF-8 -p "$PG_PORT" "$c_ver" "$c_name" --start 2>&1) ||
       die "postgres: pg_createcluster failed: $out"
-    PG_FRESH=1
-    if pg_trust_local "$c_ver" "$c_name"; then
-      nolock pg_ctlcluster --skip-systemctl-redirect "$c_ver" "$c_name" reload >&2 || warn "postgres: reload failed"
-    fi
   else
-    # freshly installed cluster: set up auth before the first start
-    if ((PG_FRESH)); then pg_trust_local "$c_ver" "$c_name" || true; fi
+    c_ver=$C_VER c_name=$C_NAME c_status=$C_STATUS
     if [[ $c_status == online* ]]; then
       log "postgres: cluster $c_ver/$c_name is already running, waiting for $(fmt_addr "$PG_HOST" "$PG_PORT")"
     else
@@ -299,21 +303,56 @@ ensure_postgres() {
   pg_start_local
 }
 
-pg_psql() { # sql  (on the maintenance database)
-  psql -X -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_MAINT_DB" -v ON_ERROR_STOP=1 -tAc "$1"
+pg_psql() { # sql  (on the maintenance database; -w: fail rather than prompt for a password)
+  psql -X -q -w -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_MAINT_DB" -v ON_ERROR_STOP=1 -tAc "$1"
+}
+
+PG_ERR=""
+pg_try_maint_db() { # sets PG_MAINT_DB, or PG_ERR
+  local db
+  for db in postgres template1; do
+    PG_MAINT_DB=$db
+    PG_ERR=$(pg_psql "SELECT 1" 2>&1 >/dev/null) && return 0
+  done
+  return 1
+}
+
+pg_auth_refused() { # psql error
+  local re='no password supplied|password authentication failed|(peer|ident) authentication failed|no pg_hba\.conf entry'
+  [[ ${1,,} =~ $re ]]
+}
+
+# The URL has no password but the local cluster asks for one (Debian's default auth): as
+# root, add trust rules for local connections to its pg_hba.conf and reload it. An earlier
+# run may have written them without the reload, so the reload always happens.
+pg_allow_local_without_password() {
+  local addr why
+  addr=$(fmt_addr "$PG_HOST" "$PG_PORT")
+  why="user '$PG_USER' cannot log in to $addr without a password: ${PG_ERR:-unknown error}"
+  [[ -z $PG_PASS ]] || die "postgres: $why"
+  is_local_host "$PG_HOST" || die "postgres: $why"
+  is_root || die "postgres: $why
+Put the password in DATABASE_URL, or run this script once as root to let local connections in without one (trust rules in pg_hba.conf)."
+  have pg_lsclusters && have pg_ctlcluster && pg_find_cluster ||
+    die "postgres: $why (no postgresql-common cluster on port $PG_PORT to configure)"
+  log "postgres: $why"
+  pg_trust_local "$C_VER" "$C_NAME" || die "postgres: $why"
+  nolock pg_ctlcluster --skip-systemctl-redirect "$C_VER" "$C_NAME" reload >&2 ||
+    die "postgres: pg_ctlcluster $C_VER $C_NAME reload failed"
+  log "postgres: cluster $C_VER/$C_NAME reloaded"
 }
 
 pg_pick_maint_db() {
-  local db err="" tries=1 i
-  ((PG_FRESH)) && tries=10 # pg_hba reload may take a moment
-  for ((i = 0; i < tries; i++)); do
-    for db in postgres template1; do
-      PG_MAINT_DB=$db
-      if err=$(pg_psql "SELECT 1" 2>&1 >/dev/null); then return 0; fi
+  pg_try_maint_db && return 0
+  if pg_auth_refused "$PG_ERR"; then
+    pg_allow_local_without_password
+    local i
+    for ((i = 0; i < 10; i++)); do # the reload takes effect within moments
+      pg_try_maint_db && return 0
+      sleep 1
     done
-    ((i + 1 < tries)) && sleep 1
-  done
-  die "postgres: cannot connect as user '$PG_USER' to $(fmt_addr "$PG_HOST" "$PG_PORT"): ${err:-unknown error}"
+  fi
+  die "postgres: cannot connect as user '$PG_USER' to $(fmt_addr "$PG_HOST" "$PG_PORT"): ${PG_ERR:-unknown error}"
 }
 
 ensure_database() { # name
