@@ -12,7 +12,8 @@ export interface ReceivedRequest {
 
 export interface ScriptedResponse {
   status: number;
-  body?: string;
+  /** Text is sent as UTF-8; a Buffer byte for byte. */
+  body?: string | Buffer;
   headers?: Record<string, string>;
   /** Wait this long before answering (timeouts). */
   delayMs?: number;
