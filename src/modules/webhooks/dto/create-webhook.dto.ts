@@ -89,7 +89,7 @@ export class CreateWebhookDto {
 
   @ApiPropertyOptional({
     example: { 'X-Api-Key': 'abc' },
-    description: `At most 20, of at most ${MAX_CUSTOM_HEADERS_BYTES} bytes of names and values in all; reserved names (Content-Type, Host, webhook-*, …) are refused`,
+    description: `At most 20, of at most ${MAX_CUSTOM_HEADERS_BYTES} bytes of names and values in all; reserved names (Content-Type, Host, webhook-*, …) are refused; values are visible ASCII with inner spaces and tabs`,
     type: 'object',
     additionalProperties: { type: 'string' },
   })
