@@ -3,11 +3,18 @@ import pino, { DestinationStream, Logger } from 'pino';
 import { Options } from 'pino-http';
 import { LogLevel } from '../config/env';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
+import {
+  redactQuery,
+  redactRequestHeaders,
+  redactResponseHeaders,
+  redactUrl,
+} from './request-redaction';
 
 /**
  * Replaced by "[Redacted]" wherever they occur in a log line: credentials of the API's callers
  * and webhook secrets and signatures, so none of them ever reaches the logs. Wildcards match
- * one level, so the usual nestings are listed.
+ * one level, so the usual nestings are listed. The request log passes the allow-lists of
+ * request-redaction.ts first; these paths also cover what the app logs by hand.
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -33,6 +40,16 @@ export const REDACTED_PATHS = [
   '*.*.secrets',
 ];
 
+/** pino-std-serializers' view of a request and a response, the fields we rewrite. */
+interface SerializedRequest {
+  url?: unknown;
+  query?: unknown;
+  headers?: unknown;
+}
+interface SerializedResponse {
+  headers?: unknown;
+}
+
 /** Routes probed every few seconds: logged only when they do not answer 2xx/3xx. */
 const PROBE_PATHS = new Set(['/health', '/metrics']);
 
@@ -52,12 +69,27 @@ export function createAppLogger(level: LogLevel, destination?: DestinationStream
 /**
  * pino-http on top of that logger: every request gets an id (the caller's `x-request-id` when
  * sane, else a UUID), echoed in the response and bound to each log line of the request
- * (`reqId`; the completion line also has `req.id`).
+ * (`reqId`; the completion line also has `req.id`). Headers are logged by allow-list (others
+ * by name only) and secret-looking query parameters are redacted, in `url` and `query` alike.
  */
 export function httpLoggerOptions(logger: Logger): Options {
   return {
     logger,
     quietReqLogger: true,
+    // They get pino-http's standard serialization: a fresh object, but its headers and query
+    // are the request's own, so they are replaced by redacted copies, never changed.
+    serializers: {
+      req: (req: SerializedRequest) => {
+        req.url = typeof req.url === 'string' ? redactUrl(req.url) : req.url;
+        req.query = redactQuery(req.query);
+        req.headers = redactRequestHeaders(req.headers);
+        return req;
+      },
+      res: (res: SerializedResponse) => {
+        res.headers = redactResponseHeaders(res.headers);
+        return res;
+      },
+    },
     genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
     customLogLevel: (req, res, error) => {
       if (PROBE_PATHS.has(pathOf(req)) && !error) return res.statusCode >= 400 ? 'warn' : 'silent';
