@@ -29,8 +29,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule, { bufferLogs: true });
   const logger = useJsonLogs(app, env);
   setupApp(app);
-  await app.listen(env.PORT);
-  logger.log(`Webhooks API listening on port ${env.PORT} (docs at /api/docs)`);
+  await app.listen(env.PORT, env.HOST);
+  logger.log(`Webhooks API listening on ${env.HOST} port ${env.PORT} (docs at /api/docs)`);
 }
 
 bootstrap().catch((error: unknown) => {

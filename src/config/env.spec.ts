@@ -21,6 +21,7 @@ describe('parseEnv', () => {
     expect(parseEnv({})).toEqual<AppEnv>({
       NODE_ENV: 'development',
       PORT: 3000,
+      HOST: '127.0.0.1',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/webhooks',
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'webhooks',
@@ -56,6 +57,7 @@ describe('parseEnv', () => {
     const env = parseEnv({
       NODE_ENV: 'test',
       PORT: '8080',
+      HOST: '0.0.0.0',
       DATABASE_URL: 'postgresql://app:pw@db.internal:5433/hooks',
       REDIS_URL: 'rediss://cache.internal:6380/2',
       QUEUE_PREFIX: 'hooks-test_1.a',
@@ -78,6 +80,7 @@ describe('parseEnv', () => {
     expect(env).toEqual<AppEnv>({
       NODE_ENV: 'test',
       PORT: 8080,
+      HOST: '0.0.0.0',
       DATABASE_URL: 'postgresql://app:pw@db.internal:5433/hooks',
       REDIS_URL: 'rediss://cache.internal:6380/2',
       QUEUE_PREFIX: 'hooks-test_1.a',
@@ -109,6 +112,9 @@ describe('parseEnv', () => {
       ['PORT', 'http'],
       ['PORT', '3000.5'],
       ['PORT', '-1'],
+      ['HOST', 'not a host!'],
+      ['HOST', 'http://0.0.0.0'],
+      ['HOST', '127.0.0.1:3000'],
       ['DATABASE_URL', 'mysql://root@127.0.0.1/webhooks'],
       ['DATABASE_URL', 'not a url'],
       ['REDIS_URL', 'http://127.0.0.1:6379'],
@@ -200,6 +206,54 @@ describe('parseEnv', () => {
         WEBHOOK_REQUIRE_HTTPS: 'false',
       });
       expect(env.WEBHOOK_REQUIRE_HTTPS).toBe(false);
+    });
+  });
+
+  describe('HOST', () => {
+    it.each(['127.0.0.1', '127.0.0.2', '::1', '::ffff:127.0.0.1', 'localhost', 'LocalHost'])(
+      'lets the API listen on the loopback address %s with the development secrets',
+      (host) => {
+        const env = parseEnv({ HOST: host });
+        expect(env.HOST).toBe(host.toLowerCase());
+        expect(env.insecureDefaults).toEqual(['JWT_SECRET', 'WEBHOOK_SECRET_ENCRYPTION_KEY']);
+      },
+    );
+
+    it.each(['0.0.0.0', '::', '192.0.2.10', 'api.internal'])(
+      'refuses to serve the API on %s with a development secret, naming it',
+      (host) => {
+        expect(envError({ HOST: host }).problems).toEqual([
+          expect.stringMatching(new RegExp(`^JWT_SECRET: .*HOST=${host} is not a loopback`)),
+          expect.stringMatching(/^WEBHOOK_SECRET_ENCRYPTION_KEY: .*not a loopback/),
+        ]);
+        expect(envError({ HOST: host, JWT_SECRET }).problems).toEqual([
+          expect.stringMatching(/^WEBHOOK_SECRET_ENCRYPTION_KEY: /),
+        ]);
+        expect(
+          envError({ HOST: host, WEBHOOK_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY }).problems,
+        ).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
+      },
+    );
+
+    it('serves the API on every interface once both secrets are set', () => {
+      const env = parseEnv({
+        HOST: '0.0.0.0',
+        JWT_SECRET,
+        WEBHOOK_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      });
+      expect(env.HOST).toBe('0.0.0.0');
+      expect(env.insecureDefaults).toEqual([]);
+    });
+
+    it('does not matter to a worker without the API', () => {
+      expect(parseEnv({ HOST: '0.0.0.0', API_ENABLED: 'false' }).HOST).toBe('0.0.0.0');
+    });
+
+    it('names each missing secret once in production', () => {
+      expect(envError({ NODE_ENV: 'production', HOST: '0.0.0.0' }).problems).toEqual([
+        expect.stringMatching(/^JWT_SECRET: required when NODE_ENV=production$/),
+        expect.stringMatching(/^WEBHOOK_SECRET_ENCRYPTION_KEY: required when NODE_ENV=production$/),
+      ]);
     });
   });
 

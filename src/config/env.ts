@@ -7,6 +7,8 @@ import ipaddr from 'ipaddr.js';
 export interface AppEnv {
   NODE_ENV: 'development' | 'production' | 'test';
   PORT: number;
+  /** Address the API listens on: loopback unless told otherwise (0.0.0.0 behind a proxy). */
+  HOST: string;
   DATABASE_URL: string;
   REDIS_URL: string;
   QUEUE_PREFIX: string;
@@ -100,6 +102,7 @@ export function parseEnv(raw: Raw): AppEnv {
   const env: AppEnv = {
     NODE_ENV: nodeEnv,
     PORT: read('PORT', 3000, integer(1, 65535)),
+    HOST: read('HOST', '127.0.0.1', listenHost),
     DATABASE_URL: read(
       'DATABASE_URL',
       'postgres://postgres@127.0.0.1:5432/webhooks',
@@ -141,6 +144,15 @@ export function parseEnv(raw: Raw): AppEnv {
     WEBHOOK_SECRET_DECRYPTION_KEYS: keyList('WEBHOOK_SECRET_DECRYPTION_KEYS'),
     insecureDefaults,
   };
+  // Off loopback, anyone who reaches the port could use the published development secrets
+  // (mint admin tokens with the JWT one). Production requires them anyway.
+  if (!production && env.API_ENABLED && !isLoopback(env.HOST)) {
+    for (const name of insecureDefaults) {
+      problems.push(
+        `${name}: must be set when HOST=${env.HOST} is not a loopback address (the development default is public)`,
+      );
+    }
+  }
   if (!env.WORKER_ENABLED && !env.API_ENABLED) {
     problems.push('WORKER_ENABLED / API_ENABLED: at least one role must be enabled');
   }
@@ -169,6 +181,18 @@ function hostList(value: string): string[] {
     throw new Error(`not hostnames, IP addresses or CIDRs: ${invalid.join(', ')}`);
   }
   return hosts;
+}
+
+/** An IP address or a hostname to listen on. */
+function listenHost(value: string): string {
+  const host = value.toLowerCase();
+  if (ipaddr.isValid(host) || HOSTNAME.test(host)) return host;
+  throw new Error('must be an IP address or a hostname, e.g. 127.0.0.1 or 0.0.0.0');
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  return ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback';
 }
 
 function isEncryptionKey(value: string): boolean {
