@@ -34,6 +34,8 @@ const CREATE_LOCK_SPACE = 727_002;
  */
 @Injectable()
 export class WebhookRegistryService {
+  private readonly maxPerTenant: number;
+
   constructor(
     @InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>,
     private readonly urlPolicy: WebhookUrlPolicy,
@@ -42,8 +44,6 @@ export class WebhookRegistryService {
   ) {
     this.maxPerTenant = config.get('WEBHOOK_MAX_PER_TENANT', { infer: true });
   }
-
-  private readonly maxPerTenant: number;
 
   async create(tenantId: string, dto: CreateWebhookDto): Promise<Webhook> {
     await this.urlPolicy.assertAllowed(dto.url);
