@@ -2,8 +2,15 @@
 # Builds the app, starts it as npm run start:prod does (node dist/main.js) on a free port with a database and queue
 # prefix of its own, runs scripts/test-webhooks-api.sh against it, then stops it and drops
 # the database. Used by .ci/run; handy before a release.
+# Needs node, curl and psql.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+require() { # command, Debian package
+  command -v "$1" >/dev/null || { echo "error: $1 is required (on Debian: apt-get install $2)" >&2; exit 2; }
+}
+require curl curl
+require psql postgresql-client
 
 base_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/webhooks}
 run="smoke_$(date +%s)_$$"
@@ -13,13 +20,13 @@ admin_url="${base_url%/*}/postgres"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 log=$(mktemp)
 
-psql "$admin_url" -qc "CREATE DATABASE \"$database\"" >/dev/null
+psql -w "$admin_url" -qc "CREATE DATABASE \"$database\"" >/dev/null
 cleanup() {
   if [ -n "${server_pid:-}" ]; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
-  psql "$admin_url" -qc "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null || true
+  psql -w "$admin_url" -qc "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null || true
   rm -f "$log"
 }
 trap cleanup EXIT

@@ -63,7 +63,7 @@ fail() { # REASON — reports the current step as failed (with the last HTTP ans
 # --------------------------------------------------------------------------------------------
 # Temp dir, node helpers and the local receiver
 # --------------------------------------------------------------------------------------------
-command -v curl >/dev/null || die "curl is required"
+command -v curl >/dev/null || die "curl is required (on Debian: apt-get install curl)"
 command -v node >/dev/null || die "node is required"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/webhooks-smoke.XXXXXX")
