@@ -11,7 +11,8 @@ export class ListLogsQuery extends PaginationQueryDto {
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
-  @ApiPropertyOptional({ example: 'message.sent' })
+  // No `example`: Swagger UI would pre-fill it in "Try it out" and silently filter the logs.
+  @ApiPropertyOptional({ description: 'Only deliveries of this event type, e.g. message.sent' })
   @IsOptional()
   @IsString()
   @MaxLength(100)

@@ -12,9 +12,10 @@ export class ListWebhooksQuery extends PaginationQueryDto {
   @IsBoolean()
   isActive?: boolean;
 
+  // No `example`: Swagger UI would pre-fill it in "Try it out" and silently filter the list.
   @ApiPropertyOptional({
-    description: 'Only webhooks that receive this event type (or subscribe to this pattern)',
-    example: 'message.sent',
+    description:
+      'Only webhooks that receive this event type (or subscribe to this pattern), e.g. message.sent',
   })
   @IsOptional()
   @Satisfies((value) =>
