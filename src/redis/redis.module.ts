@@ -1,7 +1,8 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { logClientConnectionState } from './connection-state-log';
 
 /** A shared Redis connection for everything that is not BullMQ (health, rate limits). */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
@@ -14,11 +15,15 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
       inject: [ConfigService],
       // Commands fail at once while Redis is down instead of queueing in memory.
       useFactory: (config: AppConfig) =>
-        new Redis(config.get('REDIS_URL', { infer: true }), {
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          lazyConnect: false,
-        }).on('error', () => undefined),
+        logClientConnectionState(
+          'shared client',
+          new Redis(config.get('REDIS_URL', { infer: true }), {
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 1,
+            lazyConnect: false,
+          }),
+          new Logger('RedisModule'),
+        ),
     },
   ],
   exports: [REDIS_CLIENT],

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { DelayedError, Job } from 'bullmq';
 import { AppConfig } from '../../../config/app-config';
 import { REDIS_CLIENT } from '../../../redis/redis.module';
+import { logQueueConnectionState } from '../../../redis/connection-state-log';
 import Redis from 'ioredis';
 import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
@@ -39,7 +40,7 @@ export class WebhookDeliveryProcessor
 
   onApplicationBootstrap(): void {
     // Connection errors are retried by BullMQ; without a listener each one is printed raw.
-    this.worker.on('error', (error) => this.logger.warn(`Worker connection: ${error.message}`));
+    logQueueConnectionState('delivery worker', this.worker, this.logger);
     this.worker.concurrency = this.config.get('WEBHOOK_WORKER_CONCURRENCY', { infer: true });
     void this.worker.run();
   }

@@ -3,6 +3,7 @@ import { withTimeout } from '../../../common/with-timeout';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { logQueueConnectionState } from '../../../redis/connection-state-log';
 import { DeliveryJobData, DeliveryRef, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 
 const ADD_TIMEOUT_MS = 2000;
@@ -17,8 +18,7 @@ export class DeliveryQueue {
   private readonly logger = new Logger(DeliveryQueue.name);
 
   constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>) {
-    // Without a listener BullMQ prints each connection error raw (not as a JSON log line).
-    queue.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
+    logQueueConnectionState('delivery queue', queue, this.logger);
   }
 
   /** Concurrent enqueues share one round trip to Redis. */

@@ -2,13 +2,18 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import { logQueueConnectionState } from '../../../redis/connection-state-log';
 import { REDIS_CLIENT } from '../../../redis/redis.module';
 import { closeWorker } from '../worker-shutdown';
+import { JobSchedulerKeeper, JobSchedulerSpec } from './job-scheduler-keeper';
 import { LogRetentionService } from './log-retention.service';
 
 export const MAINTENANCE_QUEUE = 'webhook-maintenance';
-const RETENTION_SCHEDULER = 'log-retention';
-const HOURLY = 3_600_000;
+const RETENTION_SCHEDULE: JobSchedulerSpec = {
+  id: 'log-retention',
+  repeat: { every: 3_600_000 },
+  template: { name: 'log-retention', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+};
 /**
  * The same 35 s the delivery workers get (docs/operations.md). Each DELETE is a short batch; a
  * run cut off here is only a stalled job, and the next run deletes what it left.
@@ -17,7 +22,8 @@ const SHUTDOWN_GRACE_MS = 35_000;
 
 /**
  * A BullMQ job scheduler runs the retention hourly. It is one scheduler per deployment (same
- * id from every worker), so however many workers run, each run happens once.
+ * id from every worker), so however many workers run, each run happens once; every worker
+ * keeps it registered, even after Redis lost its data.
  */
 @Processor(MAINTENANCE_QUEUE)
 export class LogRetentionProcessor
@@ -25,29 +31,25 @@ export class LogRetentionProcessor
   implements OnApplicationBootstrap, BeforeApplicationShutdown
 {
   private readonly logger = new Logger(LogRetentionProcessor.name);
+  private readonly scheduler: JobSchedulerKeeper;
 
   constructor(
-    @InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue,
+    @InjectQueue(MAINTENANCE_QUEUE) queue: Queue,
     private readonly retention: LogRetentionService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {
     super();
+    logQueueConnectionState('maintenance queue', queue, this.logger);
+    this.scheduler = new JobSchedulerKeeper(queue, RETENTION_SCHEDULE, this.logger);
   }
 
   onApplicationBootstrap(): void {
-    // Not awaited: boot must not wait for Redis; the scheduler is registered once it answers.
-    this.queue
-      .upsertJobScheduler(
-        RETENTION_SCHEDULER,
-        { every: HOURLY },
-        { name: RETENTION_SCHEDULER, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-      )
-      .catch((error: Error) =>
-        this.logger.warn(`Retention scheduler not registered: ${error.message}`),
-      );
+    logQueueConnectionState('maintenance worker', this.worker, this.logger);
+    this.scheduler.start();
   }
 
   beforeApplicationShutdown(): Promise<void> {
+    this.scheduler.stop();
     return closeWorker(this.worker, this.redis, SHUTDOWN_GRACE_MS, this.logger);
   }
 

@@ -1,0 +1,177 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { MAINTENANCE_QUEUE } from '../src/modules/webhooks/retention/log-retention.processor';
+import { createIsolatedTestApp } from './helpers/isolated';
+import { freePort, startRedis, startWorkerProcess, stop } from './helpers/processes';
+import { TestReceiver } from './helpers/receiver';
+import { webhookBody } from './helpers/test-app';
+import { waitUntil } from './helpers/waiting';
+
+/** Every Redis connection a worker process holds, by the name its log lines give it. */
+const WORKER_COMPONENTS = [
+  'shared client',
+  'delivery queue',
+  'delivery worker',
+  'maintenance queue',
+  'maintenance worker',
+];
+
+/** Everything a child process prints on stdout and stderr, split into lines as they end. */
+class OutputCapture {
+  private partial = '';
+  readonly lines: string[] = [];
+
+  constructor(child: ChildProcess) {
+    const onData = (chunk: Buffer) => {
+      const parts = (this.partial + chunk.toString()).split('\n');
+      this.partial = parts.pop() ?? '';
+      this.lines.push(...parts.filter((line) => line !== ''));
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+  }
+
+  /** The `msg` of every JSON line; the lines that are not JSON go to `raw`. */
+  parse(): { messages: string[]; raw: string[] } {
+    const messages: string[] = [];
+    const raw: string[] = [];
+    for (const line of this.lines) {
+      try {
+        messages.push(String((JSON.parse(line) as { msg?: unknown }).msg));
+      } catch {
+        raw.push(line);
+      }
+    }
+    return { messages, raw };
+  }
+
+  count(messages: string[], pattern: RegExp): number {
+    return messages.filter((message) => pattern.test(message)).length;
+  }
+}
+
+describe('Redis recovery (e2e)', () => {
+  jest.setTimeout(90_000);
+
+  it('registers the log-retention scheduler again after Redis loses its data', async () => {
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const { t } = await createIsolatedTestApp({ REDIS_URL: url });
+    const admin = new Redis(url);
+    try {
+      const queue = t.app.get<Queue>(getQueueToken(MAINTENANCE_QUEUE));
+      const schedulerIds = async () => (await queue.getJobSchedulers()).map((s) => s.key);
+      await waitUntil(schedulerIds, (ids) => ids.includes('log-retention'));
+
+      expect(await admin.flushall()).toBe('OK');
+
+      // The same worker, not restarted, puts it back by itself.
+      const ids = await waitUntil(schedulerIds, (found) => found.length > 0, 30_000);
+      expect(ids).toEqual(['log-retention']);
+      const [scheduler] = await queue.getJobSchedulers();
+      expect(scheduler).toEqual(expect.objectContaining({ every: 3_600_000 }));
+      // It runs at once (as at boot), then the next hourly run waits in the delayed set.
+      await waitUntil(
+        () => queue.getDelayedCount(),
+        (n) => n === 1,
+      );
+    } finally {
+      admin.disconnect();
+      await t.close();
+      await stop(redis);
+    }
+  });
+
+  it('delivers every committed event once after Redis loses its queued jobs', async () => {
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    // Two deliveries at a time to a slow receiver: most jobs are still waiting at the flush.
+    const { t, webhooks } = await createIsolatedTestApp({
+      REDIS_URL: url,
+      WEBHOOK_WORKER_CONCURRENCY: '2',
+    });
+    const receiver = await TestReceiver.start();
+    const admin = new Redis(url);
+    try {
+      const tenantId = randomUUID();
+      const path = `/flushed-${randomUUID()}`;
+      const events = 8;
+      receiver.script(
+        path,
+        ...Array.from({ length: events }, () => ({ status: 200, delayMs: 500 })),
+      );
+      const webhook = (
+        await t
+          .as(tenantId)
+          .post('/api/v1/webhooks', webhookBody({ url: receiver.url(path) }))
+          .expect(201)
+      ).body;
+      const committed: string[] = [];
+      for (let n = 0; n < events; n++) {
+        committed.push((await webhooks.triggerEvent(tenantId, 'message.sent', { n })).eventId);
+      }
+      await receiver.waitFor(2, path);
+      expect(await admin.flushall()).toBe('OK');
+
+      const rows = (status: string) =>
+        t.dataSource
+          .query(
+            `SELECT count(*)::int AS n FROM webhook_logs WHERE webhook_id = $1 AND status = $2`,
+            [webhook.id, status],
+          )
+          .then(([row]: Array<{ n: number }>) => row.n);
+      await waitUntil(
+        () => rows('success'),
+        (n) => n === events,
+        30_000,
+      );
+      // Final rows are never claimed again, so this is every request there will be.
+      const sent = receiver.received(path).map((r) => String(r.headers['webhook-id']));
+      expect(sent.sort()).toEqual([...committed].sort());
+    } finally {
+      admin.disconnect();
+      await receiver.close();
+      await t.close();
+      await stop(redis);
+    }
+  });
+
+  it('logs a Redis outage once per connection as JSON lines: down, then restored', async () => {
+    const port = await freePort();
+    let redis = await startRedis(port);
+    const worker = await startWorkerProcess({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    const output = new OutputCapture(worker);
+    try {
+      await stop(redis);
+      const down = (component: string) => new RegExp(`^Redis unreachable for ${component}: `);
+      const restored = (component: string) =>
+        new RegExp(`^Redis connection for ${component} restored after \\d+ ms$`);
+      await waitUntil(
+        async () => output.parse().messages,
+        (messages) => WORKER_COMPONENTS.every((c) => output.count(messages, down(c)) > 0),
+      );
+      // An outage of a few seconds: several reconnection attempts fail meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      redis = await startRedis(port);
+      await waitUntil(
+        async () => output.parse().messages,
+        (messages) => WORKER_COMPONENTS.every((c) => output.count(messages, restored(c)) > 0),
+      );
+
+      const { messages, raw } = output.parse();
+      expect(raw).toEqual([]);
+      for (const component of WORKER_COMPONENTS) {
+        expect([component, output.count(messages, down(component))]).toEqual([component, 1]);
+        expect([component, output.count(messages, restored(component))]).toEqual([component, 1]);
+      }
+    } finally {
+      await stop(worker);
+      await stop(redis);
+    }
+  });
+});
