@@ -19,9 +19,16 @@ const MAX_DELIVERY_MS = 30_000;
  * delayed set (no BullMQ attempt used), so a delivery keeps one job id and one webhook-id.
  * Errors thrown here (Postgres down, …) are left to BullMQ's own retries.
  */
-// A short lock (renewed every 5 s while a delivery runs) lets another worker take over a
-// killed worker's delivery within seconds instead of half a minute.
-@Processor(WEBHOOK_DELIVERY_QUEUE, { autorun: false, lockDuration: 10_000, stalledInterval: 5_000 })
+// A killed worker's delivery is taken over once its lock expired (≤ 6 s), at the next stalled
+// check (every 1 s), which never takes a job whose lock is still there. The lock is renewed
+// every second, so a live worker keeps it through 5 s without renewals (Redis unreachable, a
+// blocked event loop); a shorter lock would send those deliveries twice (docs/operations.md).
+@Processor(WEBHOOK_DELIVERY_QUEUE, {
+  autorun: false,
+  lockDuration: 6_000,
+  lockRenewTime: 1_000,
+  stalledInterval: 1_000,
+})
 export class WebhookDeliveryProcessor
   extends WorkerHost
   implements OnApplicationBootstrap, BeforeApplicationShutdown

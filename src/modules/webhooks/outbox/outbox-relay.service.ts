@@ -6,9 +6,14 @@ import { MetricsService } from '../../../metrics/metrics.service';
 import { DeliveryRef } from '../webhook-queue';
 import { DeliveryQueue } from './delivery-queue.service';
 
-const RELAY_INTERVAL_MS = 5000;
-/** A due row this overdue has probably lost its job (Redis was down, a process died). */
-const RELAY_GRACE = '10 seconds';
+const RELAY_INTERVAL_MS = 2000;
+/**
+ * A due row this overdue has probably lost its job (Redis was down or lost its data, a process
+ * died). Longer than a row takes from commit to job (the enqueue gives up after 2 s), so the
+ * relay seldom looks up jobs that are on their way; one it does re-enqueue anyway is harmless:
+ * the job id is the row's, and a row already final is never claimed again.
+ */
+const RELAY_GRACE = '5 seconds';
 const BATCH = 500;
 /** One relay at a time across all processes; the others skip their turn. */
 export const RELAY_LOCK_KEY = 727_001;
