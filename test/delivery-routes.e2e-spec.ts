@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { TestReceiver } from './helpers/receiver';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
-import { waitUntil } from './helpers/waiting';
+import { deliveryQueue, waitUntil, waitUntilSettled } from './helpers/waiting';
 
 const BASE = '/api/v1/webhooks';
 const ONE_ATTEMPT = { maxAttempts: 1, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 1000 };
@@ -97,11 +97,13 @@ describe('Delivery routes (e2e)', () => {
         type: 'message.sent',
         data: { custom: true },
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(receiver.received(path)).toHaveLength(1);
       const log = (await tenant.get(`${BASE}/${webhook.id}/logs/${res.body.logId}`).expect(200))
         .body;
-      expect(log.status).toBe('failed');
+      // Final after one attempt, with no job: nothing is left that could send it again.
+      expect(log).toMatchObject({ status: 'failed', attemptCount: 1, nextAttemptAt: null });
+      expect(await deliveryQueue(t).getJob(res.body.logId)).toBeUndefined();
+      await waitUntilSettled(t, [webhook.id]);
+      expect(receiver.received(path)).toHaveLength(1);
     });
 
     it('validates the body and the tenant', async () => {
@@ -110,6 +112,8 @@ describe('Delivery routes (e2e)', () => {
       await tenant.post(`${BASE}/${webhook.id}/test`, { payload: 'text' }).expect(400);
       await tenant.post(`${BASE}/${webhook.id}/test`, { extra: 1 }).expect(400);
       await t.as(randomUUID()).post(`${BASE}/${webhook.id}/test`, {}).expect(404);
+      // The route sends while the request runs: refused requests logged and sent nothing.
+      expect((await tenant.get(`${BASE}/${webhook.id}/logs`).expect(200)).body.meta.total).toBe(0);
       expect(receiver.received('/test-validation')).toHaveLength(0);
     });
 
@@ -279,7 +283,7 @@ describe('Delivery routes (e2e)', () => {
       for (let i = 0; i < 4; i++) await webhooks.triggerEvent(tenantId, 'message.sent', { i });
       await receiver.waitFor(4, path);
       await waitUntil(logs, (page: LogPage) => page.meta.total === 4);
-      await logs();
+      const { data: rows } = await logs();
       const seen = receiver.received(path);
 
       const stats = (await tenant.get(`${BASE}/${webhook.id}/stats?period=24h`).expect(200)).body;
@@ -294,9 +298,13 @@ describe('Delivery routes (e2e)', () => {
       });
       expect(stats.averageResponseTimeMs).toBeGreaterThanOrEqual(0);
       expect(stats.p95ResponseTimeMs).toBeGreaterThanOrEqual(stats.averageResponseTimeMs * 0.5);
-      expect(stats.lastSuccessAt).not.toBeNull();
-      expect(stats.lastFailureAt).not.toBeNull();
-      expect(stats.lastTriggeredAt).not.toBeNull();
+      // Each outcome's statement stamps the webhook and the log row with the same time.
+      const latest = (times: string[]) => [...times].sort().at(-1);
+      const completed = (status: string) =>
+        rows.filter((l) => l.status === status).map((l) => l.completedAt as string);
+      expect(stats.lastSuccessAt).toBe(latest(completed('success')));
+      expect(stats.lastFailureAt).toBe(latest(completed('failed')));
+      expect(stats.lastTriggeredAt).toBe(latest(rows.map((l) => l.createdAt as string)));
 
       await t.dataSource.query(
         `UPDATE webhook_logs SET created_at = now() - interval '3 days' WHERE webhook_id = $1`,
