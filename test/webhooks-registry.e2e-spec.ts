@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebhookSecretCipher } from '../src/modules/webhooks/secrets/webhook-secret-cipher';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
+import { waitUntilBlockedBy } from './helpers/waiting';
 
 const BASE = '/api/v1/webhooks';
 
@@ -185,9 +186,11 @@ describe('Webhook registry (e2e)', () => {
     await worker.startTransaction();
     try {
       // The "worker" holds the row; the PATCH reads it, then waits for the lock to write.
+      const [{ pid }] = await worker.query(`SELECT pg_backend_pid() AS pid`);
       await worker.query(`SELECT id FROM webhooks WHERE id = $1 FOR UPDATE`, [id]);
       const patch = tenant.patch(`${BASE}/${id}`, { name: 'renamed' }).then((res) => res);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Only once the PATCH has read the row and waits to write it does the race exist.
+      await waitUntilBlockedBy(t.dataSource, pid, (query) => /^UPDATE "webhooks"/.test(query));
       await worker.query(
         `UPDATE webhooks SET total_deliveries = 7, failed_deliveries = 7, consecutive_failures = 7,
                              is_active = false, disabled_reason = 'auto' WHERE id = $1`,
@@ -235,6 +238,7 @@ describe('Webhook registry (e2e)', () => {
         const rotated = await tenant
           .post(`${BASE}/${created.id}/${route}`, { gracePeriodHours: 2 })
           .expect(200);
+        const after = Date.now();
         expect(rotated.body.secret).toMatch(/^whsec_/);
         expect(rotated.body.secret).not.toBe(created.secret);
         expect((await tenant.get(`${BASE}/${created.id}/secret`).expect(200)).body.secret).toBe(
@@ -247,9 +251,10 @@ describe('Webhook registry (e2e)', () => {
         );
         expect(row.previous_secret).toMatch(/^enc:v1:/);
         expect(t.app.get(WebhookSecretCipher).decrypt(row.previous_secret)).toBe(created.secret);
-        const expiresIn = new Date(row.previous_secret_expires_at).getTime() - before;
-        expect(expiresIn).toBeGreaterThan(2 * 3600_000 - 60_000);
-        expect(expiresIn).toBeLessThan(2 * 3600_000 + 60_000);
+        // Two hours from the moment the request ran.
+        const expiresAt = new Date(row.previous_secret_expires_at).getTime();
+        expect(expiresAt).toBeGreaterThanOrEqual(before + 2 * 3600_000);
+        expect(expiresAt).toBeLessThanOrEqual(after + 2 * 3600_000);
       });
     }
 
@@ -261,12 +266,14 @@ describe('Webhook registry (e2e)', () => {
       expect(
         (await tenant.post(`${BASE}/${id}/rotate-secret`, { secret }).expect(200)).body,
       ).toEqual({ secret });
+      const after = Date.now();
       const [row] = await t.dataSource.query(
         `SELECT previous_secret_expires_at FROM webhooks WHERE id = $1`,
         [id],
       );
-      const hours = (new Date(row.previous_secret_expires_at).getTime() - before) / 3600_000;
-      expect(hours).toBeCloseTo(24, 1);
+      const expiresAt = new Date(row.previous_secret_expires_at).getTime();
+      expect(expiresAt).toBeGreaterThanOrEqual(before + 24 * 3600_000);
+      expect(expiresAt).toBeLessThanOrEqual(after + 24 * 3600_000);
     });
 
     it('rejects a grace period over 168 hours or a malformed secret', async () => {
