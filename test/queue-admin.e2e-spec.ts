@@ -23,8 +23,6 @@ const ADMIN_ROUTES: Array<[method: 'get' | 'post', path: string]> = [
 ];
 const IDLE = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, paused: 0 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * The counts are global to a queue, and the outbox relay enqueues every overdue delivery row it
  * finds in Postgres. So this file gets a database and a queue prefix of its own: rows and jobs
@@ -179,17 +177,27 @@ describe('Queue admin routes (e2e)', () => {
     expect(await waitUntil(stats, (s) => s.paused === 3)).toEqual({ ...IDLE, paused: 3 });
     // The worker is running and idle, yet nothing goes out while the queue is paused (the
     // pause is a flag in the queue's Redis keys that every worker checks before taking a job).
-    await sleep(1500);
+    // To know that a worker has looked since, queue a fourth delivery with a short delay: only
+    // a worker's fetch moves due delayed jobs to waiting, and it does so before it checks the
+    // flag. Once that job has left the delayed set, a worker has had its turn at the queue.
+    const { eventId } = await webhooks.triggerEvent(tenantId, 'message.sent', { n: 3 });
+    const [late] = await t.dataSource.query(`SELECT id FROM webhook_logs WHERE event_id = $1`, [
+      eventId,
+    ]);
+    const job = (await queue.getJob(late.id))!;
+    await job.remove();
+    await queue.add(job.name, job.data, { ...job.opts, jobId: job.id, delay: 100 });
+    expect(await waitUntil(stats, (s) => s.delayed === 0)).toEqual({ ...IDLE, paused: 4 });
     expect(receiver.received(path)).toHaveLength(0);
     expect((await logs(tenantId, webhook.id)).map((log) => log.status)).toEqual([
       'pending',
       'pending',
       'pending',
+      'pending',
     ]);
-    expect(await stats()).toEqual({ ...IDLE, paused: 3 });
 
     expect((await admin.post(`${QUEUE}/resume`).expect(200)).body).toEqual({ isPaused: false });
-    await receiver.waitFor(3, path);
+    await receiver.waitFor(4, path);
     await waitUntil(
       () => logs(tenantId, webhook.id),
       (rows) => rows.every((log) => log.status === 'success'),
