@@ -36,7 +36,9 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
 interface OpenApiDocument {
   openapi: string;
   paths: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+  components: {
+    schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+  };
 }
 
 describe('Operations (e2e)', () => {
@@ -75,13 +77,25 @@ describe('Operations (e2e)', () => {
     expect(doc.paths['/api/v1/webhooks/{id}/secret']).toHaveProperty('get');
     expect(doc.paths['/api/v1/webhooks/{id}/rotate-secret']).toHaveProperty('post');
 
-    const create = doc.components.schemas.CreateWebhookDto;
-    expect(create).toBeDefined();
-    expect(Object.keys(create.properties ?? {})).toEqual(
-      expect.arrayContaining(['name', 'url', 'events', 'retryPolicy', 'timeoutMs']),
+    const { schemas } = doc.components;
+    const fields = (schema: string) => Object.keys(schemas[schema]?.properties ?? {});
+    const createFields = ['name', 'url', 'events', 'retryPolicy', 'timeoutMs'];
+    expect(fields('CreateWebhookDto')).toEqual(expect.arrayContaining(createFields));
+    expect(schemas.CreateWebhookDto.required).toEqual(['name', 'url', 'events']);
+    expect(schemas.CreateWebhookDto.properties?.retryPolicy).toEqual({
+      $ref: '#/components/schemas/RetryPolicyDto',
+    });
+    // An update takes any create field, none of them required, and isActive.
+    expect(fields('UpdateWebhookDto')).toEqual(
+      expect.arrayContaining([...createFields, 'isActive']),
     );
-    expect(doc.components.schemas.UpdateWebhookDto).toBeDefined();
-    expect(doc.components.schemas.RetryPolicyDto).toBeDefined();
+    expect(schemas.UpdateWebhookDto.required ?? []).toEqual([]);
+    expect(fields('RetryPolicyDto')).toEqual([
+      'maxAttempts',
+      'backoff',
+      'initialDelayMs',
+      'maxDelayMs',
+    ]);
   });
 
   describe('with Redis unreachable', () => {
