@@ -12,7 +12,8 @@ module.exports = {
     },
     {
       displayName: 'e2e',
-      testEnvironment: 'node',
+      // Prints what the test apps log only for a failing test (test/setup/app-log-sink.ts).
+      testEnvironment: '<rootDir>/test/setup/app-logs-environment.ts',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },

@@ -17,6 +17,7 @@ import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { ReceivedRequest, TestReceiver } from './helpers/receiver';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
+import { appLogLines } from './setup/app-log-sink';
 
 const BASE = '/api/v1/webhooks';
 const FAST_RETRIES = { maxAttempts: 1, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 1000 };
@@ -258,8 +259,9 @@ describe('Secrets at rest (e2e)', () => {
   });
 
   it('never logs a secret or a signature: create, delivery and failing deliveries', async () => {
-    // Everything logged through Nest's Logger, at every level, and everything written to
-    // stdout/stderr by any other means (console, stream writes, direct writes to fd 1 and 2).
+    // Everything logged through Nest's Logger, at every level, what pino wrote to the test
+    // environment's sink, and everything written to stdout/stderr by any other means
+    // (console, stream writes, direct writes to fd 1 and 2).
     const lines: string[] = [];
     const record =
       (level: string) =>
@@ -302,6 +304,7 @@ describe('Secrets at rest (e2e)', () => {
 
       const output = [
         ...lines,
+        ...appLogLines(),
         ...writes.flatMap((spy) => spy.mock.calls.map((args) => format(...args))),
         ...fdWrites.mock.calls
           .filter(([fd]) => fd === 1 || fd === 2)

@@ -1,11 +1,14 @@
 import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
+import { LOG_OUTPUT, LogOutput } from '../../src/logging/logging.module';
+import { appLogSink } from '../setup/app-log-sink';
 
 export interface TestApp {
   app: INestApplication;
@@ -33,13 +36,20 @@ export interface ProviderOverride {
 /**
  * Boots the real AppModule (real Postgres and Redis) exactly as main.ts does. `overrides`
  * replace providers that stand for the outside world (name resolution), never our own logic.
+ * Its logs, Nest's included, go to the test environment's sink (printed if the test fails);
+ * a spec that reads them overrides LOG_OUTPUT itself.
  */
 export async function createTestApp(overrides: ProviderOverride[] = []): Promise<TestApp> {
+  const sink = appLogSink();
+  const logs: ProviderOverride[] = sink
+    ? [{ provide: LOG_OUTPUT, useValue: { destination: sink } satisfies LogOutput }]
+    : [];
   let builder = Test.createTestingModule({ imports: [AppModule] });
-  for (const { provide, useValue } of overrides)
+  for (const { provide, useValue } of [...logs, ...overrides])
     builder = builder.overrideProvider(provide).useValue(useValue);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   setupApp(app);
   await app.init();
   const jwt = app.get(JwtService);

@@ -19,7 +19,8 @@ export default async function globalSetup(): Promise<void> {
     QUEUE_PREFIX: queuePrefix,
     DB_MIGRATIONS_RUN: 'true',
     WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-    // Quiet test output: only warnings and errors (a spec can read more through LOG_OUTPUT).
+    // Warnings and errors only, held per test and printed if it fails (app-log-sink.ts); a
+    // spec can read more through LOG_OUTPUT.
     LOG_LEVEL: 'warn',
   });
 }
