@@ -3,6 +3,8 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, Server } from 'node:net';
 import { MAINTENANCE_QUEUE } from '../src/modules/webhooks/retention/log-retention.processor';
 import { createIsolatedTestApp } from './helpers/isolated';
 import { freePort, startRedis, startWorkerProcess, stop } from './helpers/processes';
@@ -50,6 +52,29 @@ class OutputCapture {
 
   count(messages: string[], pattern: RegExp): number {
     return messages.filter((message) => pattern.test(message)).length;
+  }
+}
+
+/** Stands in for a dead Redis: accepts each connection and closes it at once, counting them. */
+class RefusingListener {
+  attempts = 0;
+  private constructor(private readonly server: Server) {
+    server.on('connection', (socket) => {
+      this.attempts += 1;
+      socket.destroy();
+    });
+  }
+
+  static async start(port: number): Promise<RefusingListener> {
+    const server = createServer();
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    return new RefusingListener(server);
+  }
+
+  async close(): Promise<void> {
+    this.server.close();
+    await once(this.server, 'close');
   }
 }
 
@@ -155,8 +180,14 @@ describe('Redis recovery (e2e)', () => {
         async () => output.parse().messages,
         (messages) => WORKER_COMPONENTS.every((c) => output.count(messages, down(c)) > 0),
       );
-      // An outage of a few seconds: several reconnection attempts fail meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // Reconnection attempts fail against a listener that hangs up at once; once every
+      // connection has retried a few times, Redis comes back on the same port.
+      const refuser = await RefusingListener.start(port);
+      await waitUntil(
+        async () => refuser.attempts,
+        (n) => n >= WORKER_COMPONENTS.length * 3,
+      );
+      await refuser.close();
       redis = await startRedis(port);
       await waitUntil(
         async () => output.parse().messages,
