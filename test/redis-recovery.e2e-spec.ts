@@ -11,6 +11,9 @@ import { freePort, startRedis, startWorkerProcess, stop } from './helpers/proces
 import { TestReceiver } from './helpers/receiver';
 import { webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
+import { appLogLines } from './setup/app-log-sink';
+
+const BASE = '/api/v1/webhooks';
 
 /** Every Redis connection a worker process holds, by the name its log lines give it. */
 const WORKER_COMPONENTS = [
@@ -160,6 +163,46 @@ describe('Redis recovery (e2e)', () => {
       expect(sent.sort()).toEqual([...committed].sort());
     } finally {
       admin.disconnect();
+      await receiver.close();
+      await t.close();
+      await stop(redis);
+    }
+  });
+
+  it('logs failed enqueues once per outage, not once per event', async () => {
+    const port = await freePort();
+    let redis = await startRedis(port);
+    const { t, webhooks } = await createIsolatedTestApp({
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      WORKER_ENABLED: 'false',
+      LOG_LEVEL: 'info',
+    });
+    const receiver = await TestReceiver.start();
+    const messages = () => appLogLines().map((line) => String(JSON.parse(line).msg));
+    const failing = /^Enqueueing new deliveries \(the relay re-enqueues what failed\) failing: /;
+    const working = /^Enqueueing new deliveries .* working again after \d+ ms \(\d+ failed\)$/;
+    try {
+      const tenantId = randomUUID();
+      await t
+        .as(tenantId)
+        .post(BASE, webhookBody({ url: receiver.url('/streak') }))
+        .expect(201);
+      await stop(redis);
+      // One after the other, so each is its own enqueue and each fails.
+      for (let i = 0; i < 5; i += 1) {
+        expect((await webhooks.triggerEvent(tenantId, 'message.sent', { i })).deliveries).toBe(1);
+      }
+      redis = await startRedis(port);
+      await waitUntil(
+        async () => {
+          await webhooks.triggerEvent(tenantId, 'message.sent', { after: true });
+          return messages();
+        },
+        (lines) => lines.some((line) => working.test(line)),
+      );
+      expect(messages().filter((line) => failing.test(line))).toHaveLength(1);
+      expect(messages().filter((line) => working.test(line))).toHaveLength(1);
+    } finally {
       await receiver.close();
       await t.close();
       await stop(redis);

@@ -1,3 +1,4 @@
+import { FailureStreak } from '../../../common/failure-streak';
 import { MicroBatcher } from '../../../common/micro-batcher';
 import { withTimeout } from '../../../common/with-timeout';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -16,6 +17,10 @@ const BULK_SIZE = 1000;
 @Injectable()
 export class DeliveryQueue {
   private readonly logger = new Logger(DeliveryQueue.name);
+  private readonly enqueueFailures = new FailureStreak(
+    'Enqueueing new deliveries (the relay re-enqueues what failed)',
+    this.logger,
+  );
 
   constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>) {
     logQueueConnectionState('delivery queue', queue, this.logger);
@@ -46,11 +51,10 @@ export class DeliveryQueue {
           `Redis did not answer within ${ADD_TIMEOUT_MS} ms`,
         );
       }
+      this.enqueueFailures.succeeded();
       return true;
     } catch (error) {
-      this.logger.warn(
-        `Could not enqueue ${deliveries.length} deliveries, the relay will retry: ${(error as Error).message}`,
-      );
+      this.enqueueFailures.failed(error as Error);
       return false;
     }
   }

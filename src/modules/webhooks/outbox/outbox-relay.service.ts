@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { FailureStreak } from '../../../common/failure-streak';
 import { queryRows } from '../../../database/query-rows';
 import { MetricsService } from '../../../metrics/metrics.service';
 import { DeliveryRef } from '../webhook-queue';
@@ -26,6 +27,7 @@ export const RELAY_LOCK_KEY = 727_001;
 @Injectable()
 export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
+  private readonly failures = new FailureStreak('Relay passes', this.logger);
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
 
@@ -84,8 +86,9 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
     this.running = this.relayOnce();
     try {
       await this.running;
+      this.failures.succeeded();
     } catch (error) {
-      this.logger.warn(`Relay pass failed: ${(error as Error).message}`);
+      this.failures.failed(error as Error);
     } finally {
       this.running = undefined;
     }
