@@ -283,6 +283,36 @@ describe('Input hardening (e2e)', () => {
       expect(delivered.headers['x-every-char']).toBe(value);
       expect(delivered.headers['x-empty']).toBe('');
     });
+    it('fails, without sending, a delivery whose stored header value would be altered', async () => {
+      const tenantId = randomUUID();
+      const { id, url } = await register(tenantId, {
+        events: ['message.sent'],
+        retryPolicy: { maxAttempts: 1 },
+        headers: { 'X-Api-Key': 'placeholder' },
+      });
+      // As saved before values were checked.
+      await t.dataSource.query(
+        `UPDATE webhooks SET headers = '{"X-Api-Key": "caf\u00e9"}' WHERE id = $1`,
+        [id],
+      );
+      await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+      const [log] = await waitUntil(
+        () =>
+          t.dataSource.query(
+            `SELECT status, error_message, response_status FROM webhook_logs WHERE webhook_id = $1`,
+            [id],
+          ),
+        (rows: Array<{ status: string }>) => rows[0]?.status === 'failed',
+      );
+      expect(log).toEqual({
+        status: 'failed',
+        error_message:
+          'Not sent: the value of custom header "X-Api-Key" would be altered on the wire; update the webhook\'s headers',
+        response_status: null,
+      });
+      // The row is final, so nothing will ever be sent for it.
+      expect(receiver.received(new URL(url).pathname)).toEqual([]);
+    });
   });
 
   describe('port 0', () => {

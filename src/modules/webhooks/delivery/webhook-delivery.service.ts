@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../../../config/app-config';
 import { MetricsService } from '../../../metrics/metrics.service';
 import { signPayload } from '../signing/webhook-signer';
+import { unsendableHeaderName } from '../validation/webhook-headers';
 import { AttemptRecord, ClaimedDelivery, DeliveryStore } from './delivery-store';
 import { HttpAttemptResult, WebhookHttpClient } from './webhook-http-client';
 import { retryDelayMs } from './retry-schedule';
@@ -111,6 +112,16 @@ export class WebhookDeliveryService {
   }
 
   private send(delivery: ClaimedDelivery): Promise<HttpAttemptResult> {
+    const unsendable = unsendableHeaderName(delivery.headers);
+    if (unsendable !== null) {
+      return Promise.resolve({
+        statusCode: null,
+        responseBody: null,
+        responseTimeMs: 0,
+        error: `Not sent: the value of custom header "${unsendable}" would be altered on the wire; update the webhook's headers`,
+        retryAfterMs: null,
+      });
+    }
     const { body } = delivery;
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {

@@ -54,3 +54,14 @@ export function customHeaderProblems(value: unknown): string[] {
   }
   return problems;
 }
+
+/**
+ * The first stored header whose value would not arrive as stored (saved before values were
+ * checked at create): such a delivery is failed rather than sent with an altered credential.
+ */
+export function unsendableHeaderName(headers: Record<string, string>): string | null {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!SENDABLE_VALUE.test(value) || EDGE_WHITESPACE.test(value)) return name;
+  }
+  return null;
+}
