@@ -18,7 +18,10 @@ function runFixture(): Promise<{ code: number | null; output: string }> {
   };
   const child = spawn(
     process.execPath,
-    [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--runInBand', '--ci'],
+    [
+      ...[require.resolve('jest/bin/jest'), '--config', JSON.stringify(config)],
+      ...['--runInBand', '--ci', '--forceExit'],
+    ],
     { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
