@@ -6,7 +6,9 @@
 set -euo pipefail
 
 CHROMIUM=/usr/bin/chromium
-INSTALL='apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium'
+# Without recommendations (they bring printing and desktop services); fonts for legible screenshots.
+PACKAGES='chromium fonts-liberation'
+INSTALL="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES"
 
 if [[ -x $CHROMIUM ]]; then
   exit 0
@@ -23,5 +25,6 @@ fi
 
 printf 'Installing Chromium (%s)\n' "$INSTALL" >&2
 apt-get update
-DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+# shellcheck disable=SC2086 # PACKAGES is a list of words
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES
 [[ -x $CHROMIUM ]] || { printf 'error: %s still missing after install\n' "$CHROMIUM" >&2; exit 1; }

@@ -44,13 +44,16 @@ function runServices(
 }
 
 describe('scripts/services.sh', () => {
-  it('installs Debian packages without their recommendations', () => {
-    const installs = readFileSync(SCRIPT, 'utf8')
-      .split('\n')
-      .filter((line) => /apt-get install/.test(line));
-    expect(installs.length).toBeGreaterThan(0);
-    for (const line of installs) expect(line).toContain('--no-install-recommends');
-  });
+  it.each(['services.sh', 'install-chromium.sh'])(
+    'scripts/%s installs Debian packages without their recommendations',
+    (script) => {
+      const installs = readFileSync(join(ROOT, 'scripts', script), 'utf8')
+        .split('\n')
+        .filter((line) => /apt-get install/.test(line));
+      expect(installs.length).toBeGreaterThan(0);
+      for (const line of installs) expect(line).toContain('--no-install-recommends');
+    },
+  );
 
   // A cluster as Debian's postgresql package creates it: peer auth on the socket, passwords
   // over TCP. The script must let the app's password-less local URL in, without prompting.
