@@ -9,6 +9,7 @@ import { typeOrmOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OutageTolerantWorker, workerConnection } from './redis/bullmq-connections';
 import { RedisModule } from './redis/redis.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { MessagesModule } from './modules/messages/messages.module';
@@ -29,11 +30,14 @@ const infrastructure = [
     inject: [ConfigService],
     useFactory: (config: AppConfig) => ({
       prefix: config.get('QUEUE_PREFIX', { infer: true }),
-      // Workers block on Redis and must wait through reconnects rather than fail commands.
-      connection: { url: config.get('REDIS_URL', { infer: true }), maxRetriesPerRequest: null },
+      // Queues registered without a connection of their own wait through reconnects.
+      connection: workerConnection(config.get('REDIS_URL', { infer: true })),
     }),
   }),
 ];
+
+// Workers get a worker's connection settings even when their queue has a producer's.
+BullModule.workerClass = OutageTolerantWorker;
 
 /** The worker role is chosen when the process starts (WORKER_ENABLED, validated by then). */
 const workerRole = parseEnv(process.env).WORKER_ENABLED ? [WebhookWorkerModule] : [];

@@ -28,7 +28,8 @@ export function setupApp(app: INestApplication): void {
       stopAtFirstError: false,
     }),
   );
-  app.enableShutdownHooks();
+  // Exit 0 once shutdown is done, instead of re-raising the signal.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   // After the body parsers: the admin login form is urlencoded.
   mountBullBoard(app);
 

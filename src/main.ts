@@ -22,7 +22,8 @@ async function bootstrap(): Promise<void> {
   if (!env.API_ENABLED) {
     const context = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true });
     const logger = useJsonLogs(context, env);
-    context.enableShutdownHooks();
+    // Exit 0 once shutdown is done, instead of re-raising the signal.
+    context.enableShutdownHooks(undefined, { useProcessExit: true });
     logger.log('Running without the HTTP API (API_ENABLED=false)');
     return;
   }

@@ -14,28 +14,62 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Resolves once `child` printed a line matching `pattern`; rejects if it exits first. */
+/**
+ * Resolves once `child` printed a line matching `pattern`; rejects if it exits first. It stops
+ * listening then, so a process that floods its output later is not buffered here.
+ */
 function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    };
     const timer = setTimeout(
-      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`)),
+      () => done(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`)),
       timeoutMs,
     );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (pattern.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
+      if (pattern.test(output)) done();
+    };
+    const onExit = (code: number | null) =>
+      done(new Error(`process exited with ${code} before ${pattern}:\n${output}`));
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+/** What a process printed (stdout and stderr): counted in full, the last chunks kept. */
+export class ProcessOutput {
+  lines = 0;
+  bytes = 0;
+  private readonly tail: string[] = [];
+
+  constructor(
+    child: ChildProcess,
+    private readonly keep = 50,
+  ) {
+    const onData = (chunk: Buffer) => {
+      this.bytes += chunk.length;
+      const text = chunk.toString();
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lines++;
+      this.tail.push(text);
+      if (this.tail.length > this.keep) this.tail.shift();
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`process exited with ${code} before ${pattern}:\n${output}`));
-    });
-  });
+  }
+
+  /** The most recent output (the last `keep` chunks). */
+  recent(): string {
+    return this.tail.join('');
+  }
 }
 
 /** A throwaway Redis on its own port, so a test can stop and restart it. */
@@ -77,6 +111,39 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<C
   });
   await waitForOutput(child, /Running without the HTTP API/, 60000);
   return child;
+}
+
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Sends `signal` and waits up to `timeoutMs` for the process to exit; one still running then is
+ * killed (SIGKILL) and the promise rejects, so a test never hangs on a process that ignores it.
+ */
+export async function stopWithin(
+  child: ChildProcess,
+  timeoutMs: number,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<Exit> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return { code: child.exitCode, signal: child.signalCode };
+  }
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  child.kill(signal);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<null>((resolve) => (timer = setTimeout(resolve, timeoutMs, null)));
+  const result = await Promise.race([exited, timedOut]);
+  clearTimeout(timer);
+  if (result === null) {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`process did not exit within ${timeoutMs} ms of ${signal}`);
+  }
+  const [code, exitSignal] = result;
+  return { code, signal: exitSignal };
 }
 
 export async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

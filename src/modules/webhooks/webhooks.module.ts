@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config';
+import { producerConnection } from '../../redis/bullmq-connections';
 import { DeliveryStore } from './delivery/delivery-store';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookHttpClient } from './delivery/webhook-http-client';
@@ -36,8 +37,9 @@ import { WebhooksService } from './webhooks.service';
       name: WEBHOOK_DELIVERY_QUEUE,
       inject: [ConfigService],
       useFactory: (config: AppConfig) => ({
-        // Producers fail fast while Redis is down; the outbox relay catches up later.
-        connection: { url: config.get('REDIS_URL', { infer: true }), enableOfflineQueue: false },
+        // Producers fail fast while Redis is down; the outbox relay catches up later. Its
+        // workers get a worker's settings (OutageTolerantWorker).
+        connection: producerConnection(config.get('REDIS_URL', { infer: true })),
         defaultJobOptions: DELIVERY_JOB_OPTIONS,
       }),
     }),

@@ -1,0 +1,37 @@
+import { ConnectionOptions, Processor, RedisOptions, Worker, WorkerOptions } from 'bullmq';
+
+/**
+ * BullMQ connection settings by role (docs/decisions.md, "Redis connections: producers fail
+ * fast, workers wait").
+ *
+ * A producer (Queue) fails a command at once while Redis is unreachable, so an API request or
+ * a relay pass never waits on it: the delivery row is in Postgres and the relay enqueues it
+ * later.
+ */
+export function producerConnection(url: string): ConnectionOptions {
+  return { url, enableOfflineQueue: false };
+}
+
+/**
+ * A worker's commands wait for the reconnect instead. BullMQ's worker loop pauses before
+ * retrying only after the errors it knows as connection errors; ioredis's "offline queue is
+ * off" rejection is not one, so a worker with a producer's settings retried at once, forever,
+ * and starved the event loop (no reconnect, no HTTP answers read, no SIGTERM handled).
+ */
+const WORKER_SETTINGS = { enableOfflineQueue: true, maxRetriesPerRequest: null } as const;
+
+export function workerConnection(url: string): ConnectionOptions {
+  return { url, ...WORKER_SETTINGS };
+}
+
+/**
+ * @nestjs/bullmq builds a processor's Worker from its queue's options, connection included.
+ * This Worker (BullModule.workerClass) keeps the queue's Redis address and uses a worker's
+ * settings, whatever the queue was registered with.
+ */
+export class OutageTolerantWorker extends Worker {
+  constructor(name: string, processor: string | Processor | undefined, opts: WorkerOptions) {
+    const connection = { ...(opts.connection as RedisOptions), ...WORKER_SETTINGS };
+    super(name, processor, { ...opts, connection });
+  }
+}

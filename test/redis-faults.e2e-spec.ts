@@ -1,0 +1,162 @@
+import { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import type { WebhooksService } from '../src/modules/webhooks/webhooks.service';
+import { createIsolatedTestApp } from './helpers/isolated';
+import {
+  freePort,
+  ProcessOutput,
+  startRedis,
+  startWorkerProcess,
+  stop,
+  stopWithin,
+} from './helpers/processes';
+import { ReceivedRequest, TestReceiver } from './helpers/receiver';
+import type { TestApp } from './helpers/test-app';
+import { webhookBody } from './helpers/test-app';
+import { waitUntil } from './helpers/waiting';
+
+const BASE = '/api/v1/webhooks';
+/** docs/operations.md: a worker gets 35 s to finish on SIGTERM; a little more for the process. */
+const SHUTDOWN_BOUND_MS = 40_000;
+
+interface Worker {
+  child: ChildProcess;
+  output: ProcessOutput;
+}
+
+/**
+ * Real worker processes against a Redis of their own that the tests kill (SIGKILL) and restart
+ * empty, as a crashed Redis without persistence comes back.
+ */
+describe('Redis faults (e2e)', () => {
+  jest.setTimeout(120_000);
+  let receiver: TestReceiver;
+  let redisPort: number;
+  let redis: ChildProcess;
+  let redisEnv: Record<string, string>;
+  let t: TestApp;
+  let webhooks: WebhooksService;
+  const workers: Worker[] = [];
+
+  beforeAll(async () => {
+    receiver = await TestReceiver.start();
+    redisPort = await freePort();
+    redis = await startRedis(redisPort);
+    redisEnv = { REDIS_URL: `redis://127.0.0.1:${redisPort}` };
+    // Only the worker processes deliver; this app serves the API and triggers events.
+    ({ t, webhooks } = await createIsolatedTestApp({ ...redisEnv, WORKER_ENABLED: 'false' }));
+  });
+  // A test that failed may have left Redis stopped.
+  beforeEach(() => ensureRedis());
+  afterAll(async () => {
+    for (const { child } of workers) await stop(child, 'SIGKILL');
+    await ensureRedis();
+    await t.close();
+    await stop(redis);
+    await receiver.close();
+  });
+
+  async function ensureRedis(): Promise<void> {
+    if (redis.exitCode !== null || redis.signalCode !== null) redis = await startRedis(redisPort);
+  }
+
+  async function startWorker(concurrency: number): Promise<Worker> {
+    const child = await startWorkerProcess({
+      ...redisEnv,
+      WEBHOOK_WORKER_CONCURRENCY: String(concurrency),
+    });
+    const worker = { child, output: new ProcessOutput(child) };
+    workers.push(worker);
+    return worker;
+  }
+
+  /** A webhook whose receiver answers the first `slow` requests after `delayMs`. */
+  async function slowWebhook(tenantId: string, slow: number, delayMs: number) {
+    const path = `/slow-${randomUUID()}`;
+    receiver.script(path, ...Array.from({ length: slow }, () => ({ status: 200, delayMs })));
+    const webhook = (
+      await t
+        .as(tenantId)
+        .post(BASE, webhookBody({ url: receiver.url(path), timeoutMs: 30_000 }))
+        .expect(201)
+    ).body as { id: string; secret: string };
+    return { ...webhook, path };
+  }
+
+  async function trigger(tenantId: string, count: number): Promise<string[]> {
+    const eventIds: string[] = [];
+    for (let n = 0; n < count; n++) {
+      eventIds.push((await webhooks.triggerEvent(tenantId, 'message.sent', { n })).eventId);
+    }
+    return eventIds;
+  }
+
+  /** The webhook's delivery rows by status, e.g. { sending: 20, pending: 30 }. */
+  async function statusCounts(webhookId: string): Promise<Record<string, number>> {
+    const rows: Array<{ status: string; n: number }> = await t.dataSource.query(
+      `SELECT status, count(*)::int AS n FROM webhook_logs WHERE webhook_id = $1 GROUP BY status`,
+      [webhookId],
+    );
+    return Object.fromEntries(rows.map(({ status, n }) => [status, n]));
+  }
+
+  function eventIdsOf(requests: ReceivedRequest[]): string[] {
+    return requests.map((r) => r.headers['webhook-id'] as string);
+  }
+
+  function verifySignatures(secret: string, requests: ReceivedRequest[]): void {
+    const signer = new StandardWebhook(secret);
+    for (const { body, headers } of requests) {
+      signer.verify(body, {
+        'webhook-id': headers['webhook-id'] as string,
+        'webhook-timestamp': headers['webhook-timestamp'] as string,
+        'webhook-signature': headers['webhook-signature'] as string,
+      });
+    }
+  }
+
+  it('keeps delivering when Redis restarts empty while every worker slot is busy', async () => {
+    const concurrency = 10;
+    const [first, second] = await Promise.all([startWorker(concurrency), startWorker(concurrency)]);
+    const slots = 2 * concurrency;
+    const events = 50;
+    const tenantId = randomUUID();
+    const webhook = await slowWebhook(tenantId, events, 1500);
+    const eventIds = await trigger(tenantId, events);
+
+    // Every slot of both workers is waiting on the receiver, the rest is queued behind them.
+    await receiver.waitFor(slots, webhook.path, 30_000);
+    expect(await statusCounts(webhook.id)).toEqual({ sending: slots, pending: events - slots });
+    const before = [first.output.lines, second.output.lines];
+    await stop(redis, 'SIGKILL');
+
+    // Postgres is up: the answers that arrive while Redis is down are recorded.
+    await waitUntil(
+      () => statusCounts(webhook.id),
+      (counts) => counts.success === slots,
+      20_000,
+    );
+    redis = await startRedis(redisPort);
+
+    // The restarted Redis has lost every job; the relay puts the pending rows back.
+    await waitUntil(
+      () => statusCounts(webhook.id),
+      (counts) => counts.success === events,
+      60_000,
+    );
+    const requests = receiver.received(webhook.path);
+    expect(new Set(eventIdsOf(requests))).toEqual(new Set(eventIds));
+    // Only a delivery in flight when Redis went away may have been sent twice.
+    expect(requests.length - events).toBeLessThanOrEqual(slots);
+    verifySignatures(webhook.secret, requests);
+    // A few lines about the lost connection, not a flood.
+    expect(first.output.lines - before[0]).toBeLessThan(200);
+    expect(second.output.lines - before[1]).toBeLessThan(200);
+
+    for (const worker of [first, second]) {
+      expect(worker.child.exitCode).toBeNull();
+      expect(await stopWithin(worker.child, SHUTDOWN_BOUND_MS)).toEqual({ code: 0, signal: null });
+    }
+  });
+});
