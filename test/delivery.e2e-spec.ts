@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
+import packageJson from '../package.json';
 import { DeliveryQueue } from '../src/modules/webhooks/outbox/delivery-queue.service';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { TestReceiver } from './helpers/receiver';
@@ -74,7 +75,7 @@ describe('Delivery pipeline (e2e)', () => {
     });
     const h = request.headers;
     expect(h['content-type']).toBe('application/json');
-    expect(h['user-agent']).toMatch(/^[\w-]+-Webhooks\/\d+\.\d+\.\d+$/);
+    expect(h['user-agent']).toBe(`Nest-Webhooks/${packageJson.version}`);
     expect(h['webhook-id']).toBe(result.eventId);
     // Signed at send time: between the trigger and the arrival (whole seconds).
     expect(Number(h['webhook-timestamp'])).toBeGreaterThanOrEqual(triggeredAt);

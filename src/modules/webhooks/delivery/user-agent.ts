@@ -1,9 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { PACKAGE_VERSION } from '../package-info';
 
-const { version } = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'),
-) as { version: string };
-
-/** `<product>-Webhooks/<version>`, as receivers see it. */
-export const USER_AGENT = `Nest-Webhooks/${version}`;
+/** `<product>-Webhooks/<version>`, as receivers see it; the version is compiled in at build time. */
+export const USER_AGENT = `Nest-Webhooks/${PACKAGE_VERSION}`;
