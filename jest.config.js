@@ -1,4 +1,8 @@
-/** Unit specs live beside the code; e2e specs under test/ run against real Postgres and Redis. */
+/**
+ * Three tiers. Unit specs live beside the code. Medium specs (test/medium) call one service
+ * against the real, migrated Postgres with the outside world (HTTP, clock) scripted: no app,
+ * no queue. E2e specs under test/ boot the app against real Postgres and Redis.
+ */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 module.exports = {
   testTimeout: 30000,
@@ -16,6 +20,16 @@ module.exports = {
       testEnvironment: '<rootDir>/test/setup/app-logs-environment.ts',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      displayName: 'medium',
+      // The e2e project's per-run database (set up once for both) and log handling.
+      testEnvironment: '<rootDir>/test/setup/app-logs-environment.ts',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
