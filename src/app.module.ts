@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './common/auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -10,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OutageTolerantWorker, workerConnection } from './redis/bullmq-connections';
+import { QueueShutdown } from './redis/queue-shutdown';
 import { RedisModule } from './redis/redis.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { MessagesModule } from './modules/messages/messages.module';
@@ -54,6 +56,8 @@ const workerRole = parseEnv(process.env).WORKER_ENABLED ? [WebhookWorkerModule] 
     MessagesModule,
     CampaignsModule,
     ...workerRole,
+    DiscoveryModule,
   ],
+  providers: [QueueShutdown],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { SCHEDULER_CHECK_INTERVAL_MS } from '../src/modules/webhooks/retention/job-scheduler-keeper';
 import type { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { createIsolatedTestApp } from './helpers/isolated';
 import {
@@ -158,5 +159,48 @@ describe('Redis faults (e2e)', () => {
       expect(worker.child.exitCode).toBeNull();
       expect(await stopWithin(worker.child, SHUTDOWN_BOUND_MS)).toEqual({ code: 0, signal: null });
     }
+  });
+
+  it('on SIGTERM with Redis down, records the deliveries in flight and exits 0', async () => {
+    const concurrency = 4;
+    const worker = await startWorker(concurrency);
+    const events = 6;
+    const tenantId = randomUUID();
+    // Redis stays down longer than the maintenance queue's scheduler check, so that queue too
+    // has a command waiting for Redis at SIGTERM; the receiver answers a few seconds later.
+    const outageMs = SCHEDULER_CHECK_INTERVAL_MS + 1000;
+    const webhook = await slowWebhook(tenantId, concurrency, outageMs + 5000);
+    const eventIds = await trigger(tenantId, events);
+
+    await receiver.waitFor(concurrency, webhook.path, 30_000);
+    expect(await statusCounts(webhook.id)).toEqual({
+      sending: concurrency,
+      pending: events - concurrency,
+    });
+    await stop(redis, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, outageMs));
+
+    expect(await stopWithin(worker.child, SHUTDOWN_BOUND_MS)).toEqual({ code: 0, signal: null });
+    expect(worker.output.recent()).toContain(
+      `Shutting down: waiting for ${concurrency} in-flight deliveries (at most 35 s)`,
+    );
+    // It waited for the receiver's answers and recorded them before exiting.
+    expect(await statusCounts(webhook.id)).toEqual({
+      success: concurrency,
+      pending: events - concurrency,
+    });
+
+    // Redis comes back empty; another worker's relay re-queues the rest.
+    redis = await startRedis(redisPort);
+    await startWorker(concurrency);
+    await waitUntil(
+      () => statusCounts(webhook.id),
+      (counts) => counts.success === events,
+      60_000,
+    );
+    const requests = receiver.received(webhook.path);
+    // Nothing lost, and the deliveries recorded at shutdown were not sent again.
+    expect(eventIdsOf(requests).sort()).toEqual([...eventIds].sort());
+    verifySignatures(webhook.secret, requests);
   });
 });

@@ -3,12 +3,10 @@ import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } fro
 import { ConfigService } from '@nestjs/config';
 import { DelayedError, Job } from 'bullmq';
 import { AppConfig } from '../../../config/app-config';
-import { REDIS_CLIENT } from '../../../redis/redis.module';
 import { logQueueConnectionState } from '../../../redis/connection-state-log';
-import Redis from 'ioredis';
 import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
-import { closeWorker } from '../worker-shutdown';
+import { closeWorker, InFlight } from '../worker-shutdown';
 import { DeliveryStore } from './delivery-store';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
@@ -34,13 +32,13 @@ export class WebhookDeliveryProcessor
   implements OnApplicationBootstrap, BeforeApplicationShutdown
 {
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
+  private readonly attempts = new InFlight();
 
   constructor(
     private readonly delivery: WebhookDeliveryService,
     private readonly rateLimiter: WebhookRateLimiter,
     private readonly store: DeliveryStore,
     @Inject(ConfigService) private readonly config: AppConfig,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {
     super();
   }
@@ -54,7 +52,13 @@ export class WebhookDeliveryProcessor
 
   /** SIGTERM: in-flight deliveries finish first; each is bounded by its timeout (≤ 30 s). */
   beforeApplicationShutdown(): Promise<void> {
-    return closeWorker(this.worker, this.redis, MAX_DELIVERY_MS + 5000, this.logger);
+    return closeWorker(
+      this.worker,
+      this.attempts,
+      MAX_DELIVERY_MS + 5000,
+      this.logger,
+      'deliveries',
+    );
   }
 
   async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
@@ -72,7 +76,7 @@ export class WebhookDeliveryProcessor
       // Woken before its slot (delayed-job timers are not exact): wait for the rest.
       return this.delay(job, token, slotAt - Date.now(), job.data);
     }
-    const outcome = await this.delivery.attempt(logId);
+    const outcome = await this.attempts.track(this.delivery.attempt(logId));
     if (outcome.kind === 'retry') {
       return this.delay(job, token, outcome.delayMs, { logId, webhookId });
     }

@@ -1,10 +1,8 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { logQueueConnectionState } from '../../../redis/connection-state-log';
-import { REDIS_CLIENT } from '../../../redis/redis.module';
-import { closeWorker } from '../worker-shutdown';
+import { closeWorker, InFlight } from '../worker-shutdown';
 import { JobSchedulerKeeper, JobSchedulerSpec } from './job-scheduler-keeper';
 import { LogRetentionService } from './log-retention.service';
 
@@ -32,11 +30,11 @@ export class LogRetentionProcessor
 {
   private readonly logger = new Logger(LogRetentionProcessor.name);
   private readonly scheduler: JobSchedulerKeeper;
+  private readonly runs = new InFlight();
 
   constructor(
     @InjectQueue(MAINTENANCE_QUEUE) queue: Queue,
     private readonly retention: LogRetentionService,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {
     super();
     logQueueConnectionState('maintenance queue', queue, this.logger);
@@ -50,10 +48,10 @@ export class LogRetentionProcessor
 
   beforeApplicationShutdown(): Promise<void> {
     this.scheduler.stop();
-    return closeWorker(this.worker, this.redis, SHUTDOWN_GRACE_MS, this.logger);
+    return closeWorker(this.worker, this.runs, SHUTDOWN_GRACE_MS, this.logger, 'retention runs');
   }
 
   async process(): Promise<{ deleted: number }> {
-    return { deleted: await this.retention.deleteExpired() };
+    return { deleted: await this.runs.track(this.retention.deleteExpired()) };
   }
 }
