@@ -6,7 +6,6 @@ import { Webhook } from '../modules/webhooks/entities/webhook.entity';
 import { CreateWebhooks1764000000000 } from './migrations/1764000000000-CreateWebhooks';
 import { CreateExampleProducers1764000100000 } from './migrations/1764000100000-CreateExampleProducers';
 import { EncryptWebhookSecrets1764000200000 } from './migrations/1764000200000-EncryptWebhookSecrets';
-import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { AfterCommitSubscriber } from '../modules/webhooks/outbox/after-commit.subscriber';
 
 /** Entities and migrations are listed, not globbed, so ts-jest, ts-node and dist load alike. */
@@ -31,7 +30,6 @@ export function typeOrmOptions(env: {
     migrationsRun: env.DB_MIGRATIONS_RUN,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    namingStrategy: new SnakeNamingStrategy(),
     extra: { max: 20 },
   };
 }

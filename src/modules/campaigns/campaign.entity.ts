@@ -10,32 +10,32 @@ export const CAMPAIGN_STATUSES = ['draft', 'running', 'completed', 'failed'] as 
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 /** A one-off send to a list of recipients: the example producer of `campaign.*` events. */
-@Entity('campaigns')
+@Entity({ name: 'campaigns' })
 export class Campaign {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
 
-  @Column('uuid')
+  @Column('uuid', { name: 'tenant_id' })
   tenantId: string;
 
-  @Column('varchar', { length: 255 })
+  @Column('varchar', { name: 'name', length: 255 })
   name: string;
 
-  @Column('text', { array: true })
+  @Column('text', { name: 'recipients', array: true })
   recipients: string[];
 
-  @Column('varchar', { length: 16 })
+  @Column('varchar', { name: 'status', length: 16 })
   status: CampaignStatus;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 
-  @Column('timestamptz', { nullable: true })
+  @Column('timestamptz', { name: 'started_at', nullable: true })
   startedAt: Date | null;
 
-  @Column('timestamptz', { nullable: true })
+  @Column('timestamptz', { name: 'completed_at', nullable: true })
   completedAt: Date | null;
 }

@@ -11,27 +11,27 @@ export const MESSAGE_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** An outbound message: the example producer of `message.*` webhook events. */
-@Entity('messages')
+@Entity({ name: 'messages' })
 @Index('idx_messages_tenant_created', ['tenantId', 'createdAt'])
 export class Message {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
 
-  @Column('uuid')
+  @Column('uuid', { name: 'tenant_id' })
   tenantId: string;
 
-  @Column('varchar', { length: 255 })
+  @Column('varchar', { name: 'to', length: 255 })
   to: string;
 
-  @Column('text')
+  @Column('text', { name: 'body' })
   body: string;
 
-  @Column('varchar', { length: 16 })
+  @Column('varchar', { name: 'status', length: 16 })
   status: MessageStatus;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -21,65 +21,69 @@ export interface DeliveryAttempt {
 }
 
 /** One delivery of one event to one webhook; also the outbox row the queue is fed from. */
-@Entity('webhook_logs')
+@Entity({ name: 'webhook_logs' })
 export class WebhookLog {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
 
-  @Column('uuid')
+  @Column('uuid', { name: 'tenant_id' })
   tenantId: string;
 
-  @Column('uuid')
+  @Column('uuid', { name: 'webhook_id' })
   webhookId: string;
 
   @ManyToOne(() => Webhook, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'webhook_id' })
+  @JoinColumn({
+    name: 'webhook_id',
+    referencedColumnName: 'id',
+    foreignKeyConstraintName: 'webhook_logs_webhook_id_fkey',
+  })
   webhook?: Webhook;
 
-  @Column('varchar', { length: 255 })
+  @Column('varchar', { name: 'event_id', length: 255 })
   eventId: string;
 
-  @Column('varchar', { length: 100 })
+  @Column('varchar', { name: 'event_type', length: 100 })
   eventType: string;
 
   /** The exact JSON envelope `{ id, type, timestamp, data }` sent as the request body. */
-  @Column('json')
+  @Column('json', { name: 'payload' })
   payload: Record<string, unknown>;
 
-  @Column('varchar', { length: 16, default: 'pending' })
+  @Column('varchar', { name: 'status', length: 16, default: 'pending' })
   status: DeliveryStatus;
 
-  @Column('int', { default: 0 })
+  @Column('int', { name: 'attempt_count', default: 0 })
   attemptCount: number;
 
   /** attempt_count when the current round began: a manual retry grants a full retry policy again. */
-  @Column('int', { default: 0 })
+  @Column('int', { name: 'retry_base', default: 0 })
   retryBase: number;
 
-  @Column('jsonb', { default: [] })
+  @Column('jsonb', { name: 'attempts', default: [] })
   attempts: DeliveryAttempt[];
 
-  @Column('int', { nullable: true })
+  @Column('int', { name: 'response_status', nullable: true })
   responseStatus: number | null;
 
-  @Column('text', { nullable: true })
+  @Column('text', { name: 'response_body', nullable: true })
   responseBody: string | null;
 
-  @Column('int', { nullable: true })
+  @Column('int', { name: 'response_time_ms', nullable: true })
   responseTimeMs: number | null;
 
-  @Column('text', { nullable: true })
+  @Column('text', { name: 'error_message', nullable: true })
   errorMessage: string | null;
 
-  @Column('timestamptz', { nullable: true })
+  @Column('timestamptz', { name: 'next_attempt_at', nullable: true })
   nextAttemptAt: Date | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 
-  @Column('timestamptz', { nullable: true })
+  @Column('timestamptz', { name: 'completed_at', nullable: true })
   completedAt: Date | null;
 }

@@ -7,83 +7,83 @@ import {
 } from 'typeorm';
 import { RetryPolicy } from './retry-policy';
 
-@Entity('webhooks')
+@Entity({ name: 'webhooks' })
 export class Webhook {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
 
-  @Column('uuid')
+  @Column('uuid', { name: 'tenant_id' })
   tenantId: string;
 
-  @Column('varchar', { length: 255 })
+  @Column('varchar', { name: 'name', length: 255 })
   name: string;
 
-  @Column('varchar', { length: 1000, nullable: true })
+  @Column('varchar', { name: 'description', length: 1000, nullable: true })
   description: string | null;
 
-  @Column('varchar', { length: 2048 })
+  @Column('varchar', { name: 'url', length: 2048 })
   url: string;
 
-  @Column('text', { array: true })
+  @Column('text', { name: 'events', array: true })
   events: string[];
 
-  @Column('jsonb', { default: {} })
+  @Column('jsonb', { name: 'headers', default: {} })
   headers: Record<string, string>;
 
-  @Column('jsonb')
+  @Column('jsonb', { name: 'retry_policy' })
   retryPolicy: RetryPolicy;
 
-  @Column('int')
+  @Column('int', { name: 'timeout_ms' })
   timeoutMs: number;
 
-  @Column('int', { nullable: true })
+  @Column('int', { name: 'rate_limit_per_second', nullable: true })
   rateLimitPerSecond: number | null;
 
-  @Column('boolean', { default: true })
+  @Column('boolean', { name: 'is_active', default: true })
   isActive: boolean;
 
-  @Column('text', { nullable: true })
+  @Column('text', { name: 'disabled_reason', nullable: true })
   disabledReason: string | null;
 
   /** Encrypted at rest (`enc:v1:…`, see SecretCipher); WebhookRegistryService decrypts it. */
-  @Column('text')
+  @Column('text', { name: 'secret' })
   secret: string;
 
   /** The secret replaced by the last rotation, still signing until `previousSecretExpiresAt`. */
-  @Column('text', { nullable: true })
+  @Column('text', { name: 'previous_secret', nullable: true })
   previousSecret: string | null;
 
-  @Column('timestamptz', { nullable: true })
+  @Column('timestamptz', { name: 'previous_secret_expires_at', nullable: true })
   previousSecretExpiresAt: Date | null;
 
-  @Column('int', { default: 0 })
+  @Column('int', { name: 'total_deliveries', default: 0 })
   totalDeliveries: number;
 
-  @Column('int', { default: 0 })
+  @Column('int', { name: 'successful_deliveries', default: 0 })
   successfulDeliveries: number;
 
-  @Column('int', { default: 0 })
+  @Column('int', { name: 'failed_deliveries', default: 0 })
   failedDeliveries: number;
 
-  @Column('int', { default: 0 })
+  @Column('int', { name: 'consecutive_failures', default: 0 })
   consecutiveFailures: number;
 
   /** Start of the current run of failed deliveries; drives auto-disable. */
-  @Column('timestamptz', { nullable: true })
+  @Column('timestamptz', { name: 'failing_since', nullable: true })
   failingSince: Date | null;
 
-  @Column('timestamptz', { nullable: true })
+  @Column('timestamptz', { name: 'last_triggered_at', nullable: true })
   lastTriggeredAt: Date | null;
 
-  @Column('timestamptz', { nullable: true })
+  @Column('timestamptz', { name: 'last_success_at', nullable: true })
   lastSuccessAt: Date | null;
 
-  @Column('timestamptz', { nullable: true })
+  @Column('timestamptz', { name: 'last_failure_at', nullable: true })
   lastFailureAt: Date | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }
