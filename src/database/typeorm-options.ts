@@ -6,7 +6,6 @@ import { Webhook } from '../modules/webhooks/entities/webhook.entity';
 import { CreateWebhooks1764000000000 } from './migrations/1764000000000-CreateWebhooks';
 import { CreateExampleProducers1764000100000 } from './migrations/1764000100000-CreateExampleProducers';
 import { EncryptWebhookSecrets1764000200000 } from './migrations/1764000200000-EncryptWebhookSecrets';
-import { AfterCommitSubscriber } from '../modules/webhooks/outbox/after-commit.subscriber';
 
 /** Entities and migrations are listed, not globbed, so ts-jest, ts-node and dist load alike. */
 export const ENTITIES = [Webhook, WebhookLog, Message, Campaign];
@@ -26,7 +25,6 @@ export function typeOrmOptions(env: {
     url: env.DATABASE_URL,
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    subscribers: [AfterCommitSubscriber],
     migrationsRun: env.DB_MIGRATIONS_RUN,
     migrationsTransactionMode: 'each',
     synchronize: false,

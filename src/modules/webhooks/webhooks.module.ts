@@ -9,6 +9,7 @@ import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookHttpClient } from './delivery/webhook-http-client';
 import { WebhookLog } from './entities/webhook-log.entity';
 import { Webhook } from './entities/webhook.entity';
+import { AfterCommitRegistration } from './outbox/after-commit.registration';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
 import { QueueAdminController } from './queue-admin.controller';
 import { QueueAdminService } from './queue-admin.service';
@@ -56,6 +57,7 @@ import { WebhooksService } from './webhooks.service';
     WebhookHttpClient,
     DeliveryStore,
     DeliveryQueue,
+    AfterCommitRegistration,
     QueueAdminService,
     WebhookUrlPolicy,
     UrlGuard,
