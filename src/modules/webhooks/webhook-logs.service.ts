@@ -22,7 +22,7 @@ export class WebhookLogsService {
   ) {}
 
   async list(tenantId: string, webhookId: string, query: ListLogsQuery): Promise<Page<WebhookLog>> {
-    await this.registry.findOne(tenantId, webhookId);
+    await this.registry.assertOwned(tenantId, webhookId);
     const builder = this.logs
       .createQueryBuilder('log')
       .where('log.webhook_id = :webhookId AND log.tenant_id = :tenantId', { webhookId, tenantId })
@@ -62,7 +62,7 @@ export class WebhookLogsService {
 
   /** Re-queues every failed delivery of the webhook created since `since`. */
   async recover(tenantId: string, webhookId: string, since: Date): Promise<number> {
-    await this.registry.findOne(tenantId, webhookId);
+    await this.registry.assertOwned(tenantId, webhookId);
     const rows = await this.markPending(
       tenantId,
       webhookId,

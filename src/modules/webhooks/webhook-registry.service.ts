@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
@@ -12,7 +12,9 @@ import { UpdateWebhookDto } from './dto/update-webhook.dto';
 import { Webhook } from './entities/webhook.entity';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, RetryPolicy } from './entities/retry-policy';
 import { isKnownEventType, subscriptionPatternsFor } from './events/event-catalog';
+import { SecretDecryptionError } from './secrets/secret-cipher';
 import { WebhookSecretCipher } from './secrets/webhook-secret-cipher';
+import { WebhookSecretUnreadableError } from './secrets/webhook-secret-unreadable.error';
 import { WebhookUrlPolicy } from './url-guard/webhook-url.policy';
 import { generateSecret } from './validation/webhook-secret';
 import { WebhookLimitError } from './webhook-limit.error';
@@ -34,6 +36,7 @@ const CREATE_LOCK_SPACE = 727_002;
  */
 @Injectable()
 export class WebhookRegistryService {
+  private readonly logger = new Logger(WebhookRegistryService.name);
   private readonly maxPerTenant: number;
 
   constructor(
@@ -111,6 +114,28 @@ export class WebhookRegistryService {
     return this.reveal(webhook);
   }
 
+  /** Throws 404 unless the tenant has this webhook. Reads no secret, so nothing is decrypted. */
+  async assertOwned(tenantId: string, id: string): Promise<void> {
+    if (!(await this.webhooks.existsBy({ id, tenantId }))) {
+      throw new NotFoundException('Webhook not found');
+    }
+  }
+
+  /** The delivery activity of one webhook (404 when not the tenant's), without its secrets. */
+  async findActivity(tenantId: string, id: string): Promise<WebhookActivity> {
+    const webhook = await this.webhooks.findOne({
+      select: {
+        lastTriggeredAt: true,
+        lastSuccessAt: true,
+        lastFailureAt: true,
+        consecutiveFailures: true,
+      },
+      where: { id, tenantId },
+    });
+    if (!webhook) throw new NotFoundException('Webhook not found');
+    return webhook;
+  }
+
   /**
    * Writes only the columns the request names, so counters and an auto-disable that a worker
    * writes meanwhile are never overwritten with what this request read.
@@ -152,7 +177,8 @@ export class WebhookRegistryService {
 
   /** The current secret becomes the previous one in SQL, so a concurrent rotation is not lost. */
   async rotateSecret(tenantId: string, id: string, dto: RotateSecretDto): Promise<Webhook> {
-    await this.findOne(tenantId, id);
+    // No decryption first: rotating is how a secret that no longer decrypts gets replaced.
+    await this.assertOwned(tenantId, id);
     const graceHours = dto.gracePeriodHours ?? DEFAULT_GRACE_PERIOD_HOURS;
     await this.webhooks.update(
       { id, tenantId },
@@ -166,13 +192,28 @@ export class WebhookRegistryService {
     return this.findOne(tenantId, id);
   }
 
-  /** A webhook read from the database, with its secrets decrypted. */
+  /**
+   * A webhook read from the database, with its secrets decrypted. A secret that does not
+   * decrypt answers 409; operators find the key id in the log (the tenant's answer omits it).
+   */
   private reveal(webhook: Webhook): Webhook {
-    webhook.secret = this.cipher.decrypt(webhook.secret);
-    webhook.previousSecret = webhook.previousSecret && this.cipher.decrypt(webhook.previousSecret);
+    try {
+      webhook.secret = this.cipher.decrypt(webhook.secret);
+      webhook.previousSecret =
+        webhook.previousSecret && this.cipher.decrypt(webhook.previousSecret);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptionError)) throw error;
+      this.logger.warn(`Webhook ${webhook.id}: ${error.message}`);
+      throw new WebhookSecretUnreadableError(webhook.id);
+    }
     return webhook;
   }
 }
+
+export type WebhookActivity = Pick<
+  Webhook,
+  'lastTriggeredAt' | 'lastSuccessAt' | 'lastFailureAt' | 'consecutiveFailures'
+>;
 
 function mergeRetryPolicy(base: RetryPolicy, change?: Partial<RetryPolicy> | null): RetryPolicy {
   const merged = { ...base, ...stripUndefined(change ?? {}) };

@@ -21,7 +21,7 @@ export class WebhookStatsService {
   ) {}
 
   async stats(tenantId: string, webhookId: string, period: StatsPeriod): Promise<StatsResponse> {
-    const webhook = await this.registry.findOne(tenantId, webhookId);
+    const webhook = await this.registry.findActivity(tenantId, webhookId);
     const [row] = await queryRows(
       this.db,
       `SELECT count(*)::int AS total,

@@ -23,7 +23,7 @@ export class WebhookTestService {
     webhookId: string,
     dto: TestWebhookDto,
   ): Promise<TestWebhookResponse> {
-    const webhook = await this.registry.findOne(tenantId, webhookId);
+    await this.registry.assertOwned(tenantId, webhookId);
     const eventType = (dto.eventType ?? TEST_EVENT_TYPE) as DeliverableEventType;
     const eventId = `evt_test_${randomUUID().replace(/-/g, '')}`;
     const data =
@@ -39,7 +39,7 @@ export class WebhookTestService {
       `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, status, next_attempt_at)
        VALUES ($1, $2, $3, $4, $5::json, 'pending', now())
        RETURNING id`,
-      [tenantId, webhook.id, eventId, eventType, payload],
+      [tenantId, webhookId, eventId, eventType, payload],
     );
     const outcome = await this.delivery.attempt(log.id, { test: true });
     const result = outcome.kind === 'dropped' ? null : outcome.result;
