@@ -397,9 +397,7 @@ describe('Delivery pipeline (e2e)', () => {
     await expect(
       webhooks.triggerEvent(tenantId, 'message.sent', { big: 'x'.repeat(256 * 1024) }),
     ).rejects.toThrow(/limit/);
-    await expect(webhooks.triggerEvent('not-a-tenant', 'message.sent', {})).rejects.toThrow(
-      /tenantId/,
-    );
+    await expect(webhooks.triggerEvent('', 'message.sent', {})).rejects.toThrow(/tenantId/);
     await expect(
       webhooks.triggerEvent(tenantId, 'message.sent', {}, { eventId: '' }),
     ).rejects.toThrow(/eventId/);

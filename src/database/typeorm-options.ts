@@ -6,6 +6,7 @@ import { Webhook } from '../modules/webhooks/entities/webhook.entity';
 import { CreateWebhooks1764000000000 } from './migrations/1764000000000-CreateWebhooks';
 import { CreateExampleProducers1764000100000 } from './migrations/1764000100000-CreateExampleProducers';
 import { EncryptWebhookSecrets1764000200000 } from './migrations/1764000200000-EncryptWebhookSecrets';
+import { TenantIdsAsText1764000300000 } from './migrations/1764000300000-TenantIdsAsText';
 
 /** Entities and migrations are listed, not globbed, so ts-jest, ts-node and dist load alike. */
 export const ENTITIES = [Webhook, WebhookLog, Message, Campaign];
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   CreateWebhooks1764000000000,
   CreateExampleProducers1764000100000,
   EncryptWebhookSecrets1764000200000,
+  TenantIdsAsText1764000300000,
 ];
 
 /** The one TypeORM configuration, shared by the app and the migration CLI. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { MicroBatcher } from '../../common/micro-batcher';
@@ -14,6 +13,7 @@ import { buildEventEnvelope } from './events/event-envelope';
 import { runAfterCommit } from './outbox/after-commit.subscriber';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
 import { OutboxEvent, writeOutbox } from './outbox/outbox-writer';
+import { normalizeTenantId, TENANT_ID_RULE } from './tenancy/tenant-id';
 import { InvalidWebhookEventError } from './webhook-event.error';
 import { DeliveryRef } from './webhook-queue';
 
@@ -64,7 +64,8 @@ export class WebhooksService {
       throw new InvalidWebhookEventError(`Unknown webhook event type "${eventType}"`);
     }
     const payload = buildEventEnvelope(eventId, eventType, data);
-    if (!isUUID(tenantId)) throw new InvalidWebhookEventError('tenantId must be a UUID');
+    const tenant = normalizeTenantId(tenantId);
+    if (tenant === null) throw new InvalidWebhookEventError(TENANT_ID_RULE);
     if (!EVENT_ID_PATTERN.test(eventId)) {
       throw new InvalidWebhookEventError(
         'eventId must be 1-255 letters, digits, "_", ".", ":" or "-"',
@@ -72,7 +73,7 @@ export class WebhooksService {
     }
 
     const event: OutboxEvent = {
-      tenantId,
+      tenantId: tenant,
       eventId,
       eventType,
       payload,

@@ -26,7 +26,7 @@ export class WebhookLog {
   @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
 
-  @Column('uuid', { name: 'tenant_id' })
+  @Column('varchar', { name: 'tenant_id', length: 255 })
   tenantId: string;
 
   @Column('uuid', { name: 'webhook_id' })

@@ -12,7 +12,7 @@ export class Webhook {
   @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
 
-  @Column('uuid', { name: 'tenant_id' })
+  @Column('varchar', { name: 'tenant_id', length: 255 })
   tenantId: string;
 
   @Column('varchar', { name: 'name', length: 255 })

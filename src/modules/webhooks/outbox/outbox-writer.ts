@@ -4,6 +4,7 @@ import { DeliveryRef } from '../webhook-queue';
 
 /** One event to write to the outbox. */
 export interface OutboxEvent {
+  /** Normalized (normalizeTenantId): compared exactly, as Postgres stores it. */
   tenantId: string;
   eventId: string;
   eventType: string;
@@ -20,11 +21,11 @@ const RETURNING = `RETURNING id, webhook_id AS "webhookId", tenant_id AS "tenant
 /** One event (every call inside a caller's transaction): constants plan best. */
 const INSERT_ONE = `
   INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
-  SELECT $1::uuid, w.id, $2::varchar, $3::varchar, $4::json, now()
+  SELECT $1::varchar, w.id, $2::varchar, $3::varchar, $4::json, now()
     FROM webhooks w
-   WHERE w.tenant_id = $1::uuid AND w.is_active AND w.events && $5::text[]
+   WHERE w.tenant_id = $1::varchar AND w.is_active AND w.events && $5::text[]
      AND ($6::boolean OR NOT EXISTS (
-           SELECT 1 FROM webhook_logs l WHERE l.tenant_id = $1::uuid AND l.event_id = $2::varchar))
+           SELECT 1 FROM webhook_logs l WHERE l.tenant_id = $1::varchar AND l.event_id = $2::varchar))
   ON CONFLICT (webhook_id, event_id) DO NOTHING
   ${RETURNING}`;
 
@@ -36,7 +37,7 @@ const INSERT_ONE = `
 const INSERT_MANY = `
   INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
   SELECT e.tenant_id, w.id, e.event_id, e.event_type, e.payload, now()
-    FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::json[], $5::text[], $6::boolean[])
+    FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::json[], $5::text[], $6::boolean[])
            AS e(tenant_id, event_id, event_type, payload, patterns, generated_id)
     JOIN webhooks w ON w.tenant_id = e.tenant_id AND w.is_active
                    AND w.events && string_to_array(e.patterns, ',')
@@ -60,8 +61,9 @@ export async function writeOutbox(
   db: DataSource | EntityManager,
   events: readonly OutboxEvent[],
 ): Promise<DeliveryRef[][]> {
-  // Postgres returns uuids in lower case; callers may pass either.
-  const keyOf = (tenantId: string, eventId: string) => `${tenantId.toLowerCase()}/${eventId}`;
+  // Tenant ids come normalized and are stored as given, so rows match their event exactly;
+  // event ids hold no "/", so no two pairs share a key.
+  const keyOf = (tenantId: string, eventId: string) => `${tenantId}/${eventId}`;
   const keys = events.map((event) => keyOf(event.tenantId, event.eventId));
   const firstUse = new Map<string, number>();
   keys.forEach((key, index) => {
