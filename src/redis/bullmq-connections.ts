@@ -9,7 +9,16 @@ import { ConnectionOptions, Processor, RedisOptions, Worker, WorkerOptions } fro
  * later.
  */
 export function producerConnection(url: string): ConnectionOptions {
-  return { url, enableOfflineQueue: false };
+  return { url, enableOfflineQueue: false, retryStrategy: reconnectDelayMs };
+}
+
+/**
+ * Milliseconds before reconnection attempt `times`. BullMQ's own strategy grows to 20 s, so
+ * after an outage of more than a few seconds workers would wait up to 20 s more once Redis is
+ * back; a reconnect attempt costs one TCP connect, so 2 s is a cheap ceiling.
+ */
+export function reconnectDelayMs(times: number): number {
+  return Math.min(Math.max(times, 1) * 200, 2000);
 }
 
 /**
@@ -18,7 +27,11 @@ export function producerConnection(url: string): ConnectionOptions {
  * off" rejection is not one, so a worker with a producer's settings retried at once, forever,
  * and starved the event loop (no reconnect, no HTTP answers read, no SIGTERM handled).
  */
-const WORKER_SETTINGS = { enableOfflineQueue: true, maxRetriesPerRequest: null } as const;
+const WORKER_SETTINGS = {
+  enableOfflineQueue: true,
+  maxRetriesPerRequest: null,
+  retryStrategy: reconnectDelayMs,
+} as const;
 
 export function workerConnection(url: string): ConnectionOptions {
   return { url, ...WORKER_SETTINGS };
