@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -11,6 +12,8 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 /** A one-off send to a list of recipients: the example producer of `campaign.*` events. */
 @Entity({ name: 'campaigns' })
+@Check('campaigns_recipients_check', 'cardinality(recipients) > 0')
+@Check('campaigns_status_check', `status IN ('draft', 'running', 'completed', 'failed')`)
 export class Campaign {
   @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
@@ -24,7 +27,7 @@ export class Campaign {
   @Column('text', { name: 'recipients', array: true })
   recipients: string[];
 
-  @Column('varchar', { name: 'status', length: 16 })
+  @Column('varchar', { name: 'status', length: 16, default: 'draft' })
   status: CampaignStatus;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

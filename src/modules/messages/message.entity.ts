@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -13,6 +14,7 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 /** An outbound message: the example producer of `message.*` webhook events. */
 @Entity({ name: 'messages' })
 @Index('idx_messages_tenant_created', ['tenantId', 'createdAt'])
+@Check('messages_status_check', `status IN ('sent', 'delivered', 'read', 'failed')`)
 export class Message {
   @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
@@ -26,7 +28,7 @@ export class Message {
   @Column('text', { name: 'body' })
   body: string;
 
-  @Column('varchar', { name: 'status', length: 16 })
+  @Column('varchar', { name: 'status', length: 16, default: 'sent' })
   status: MessageStatus;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -1,7 +1,9 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
@@ -20,8 +22,20 @@ export interface DeliveryAttempt {
   error: string | null;
 }
 
-/** One delivery of one event to one webhook; also the outbox row the queue is fed from. */
+/**
+ * One delivery of one event to one webhook; also the outbox row the queue is fed from. Names,
+ * indexes and checks match the migrations, which own the indexes (see Webhook).
+ */
 @Entity({ name: 'webhook_logs' })
+@Index('uq_webhook_logs_webhook_event', { synchronize: false })
+@Index('idx_webhook_logs_tenant_event', { synchronize: false })
+@Index('idx_webhook_logs_webhook_created', { synchronize: false })
+@Index('idx_webhook_logs_due', { synchronize: false })
+@Index('idx_webhook_logs_created', { synchronize: false })
+@Check(
+  'webhook_logs_status_check',
+  `status IN ('pending', 'sending', 'success', 'retrying', 'failed')`,
+)
 export class WebhookLog {
   @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
