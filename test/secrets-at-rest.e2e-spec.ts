@@ -4,12 +4,15 @@ import fs from 'node:fs';
 import { format } from 'node:util';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { parseEnv } from '../src/config/env';
-import { EncryptWebhookSecrets1764000200000 } from '../src/database/migrations/1764000200000-EncryptWebhookSecrets';
 import {
   SecretCipher,
   secretKeyId,
   secretKeysFrom,
 } from '../src/modules/webhooks/secrets/secret-cipher';
+import {
+  PLAINTEXT_SECRETS_LOCK_KEY,
+  PlaintextSecretEncryption,
+} from '../src/modules/webhooks/secrets/plaintext-secret-encryption';
 import { Queryable, reencryptSecrets } from '../src/modules/webhooks/secrets/secret-rows';
 import { WebhookSecretCipher } from '../src/modules/webhooks/secrets/webhook-secret-cipher';
 import { generateSecret } from '../src/modules/webhooks/validation/webhook-secret';
@@ -155,42 +158,77 @@ describe('Secrets at rest (e2e)', () => {
     expect((await finalLogs(tenantId, webhook.id))[0].status).toBe('success');
   });
 
-  it('the migration encrypts plaintext rows inserted by SQL, and down() decrypts them', async () => {
-    const tenantId = randomUUID();
-    const secret = generateSecret();
-    const previous = generateSecret();
+  /** A webhook row as an instance older than encryption at rest wrote it: plaintext secrets. */
+  async function insertPlaintext(tenantId: string, url: string, secret: string, previous: string) {
     const [{ id }] = await t.dataSource.query(
       `INSERT INTO webhooks (tenant_id, name, url, events, retry_policy, timeout_ms, secret,
                              previous_secret, previous_secret_expires_at)
-       VALUES ($1, 'legacy', 'https://example.com/hooks', '{message.sent}', $2, 10000, $3, $4,
-               now() + interval '1 hour')
+       VALUES ($1, 'legacy', $2, '{message.sent}', $3, 10000, $4, $5, now() + interval '1 hour')
        RETURNING id`,
-      [tenantId, JSON.stringify(FAST_RETRIES), secret, previous],
+      [tenantId, url, JSON.stringify(FAST_RETRIES), secret, previous],
     );
-    const migration = new EncryptWebhookSecrets1764000200000();
-    const queryRunner = t.dataSource.createQueryRunner();
+    return id as string;
+  }
+
+  it('encrypts plaintext rows at start, under the current key, and they still sign', async () => {
+    const tenantId = randomUUID();
+    const path = `/legacy-${randomUUID()}`;
+    const secret = generateSecret();
+    const previous = generateSecret();
+    const id = await insertPlaintext(tenantId, receiver.url(path), secret, previous);
+
+    // Another instance starts, as after a deploy.
+    const restarted = await createTestApp();
     try {
-      await migration.up(queryRunner);
-      let row = await stored(id);
+      const row = await stored(id);
       expectEncryptedUnderCurrentKey(row.secret, secret);
       expectEncryptedUnderCurrentKey(row.previous_secret, previous);
+      // Running it again changes nothing.
+      await restarted.app.get(PlaintextSecretEncryption).encryptOnce();
+      expect(await stored(id)).toEqual(row);
       expect((await t.as(tenantId).get(`${BASE}/${id}/secret`).expect(200)).body.secret).toBe(
         secret,
       );
 
-      // Running it again changes nothing.
-      await migration.up(queryRunner);
-      expect(await stored(id)).toEqual(row);
-
-      await migration.down(queryRunner);
-      expect(await stored(id)).toEqual({ secret, previous_secret: previous });
-
-      await migration.up(queryRunner);
-      row = await stored(id);
-      expectEncryptedUnderCurrentKey(row.secret, secret);
+      await restarted.app
+        .get(WebhooksService)
+        .triggerEvent(tenantId, 'message.sent', { message: { id: 'm0' } });
+      const [request] = await receiver.waitFor(1, path);
+      const headers = {
+        'webhook-id': request.headers['webhook-id'] as string,
+        'webhook-timestamp': request.headers['webhook-timestamp'] as string,
+        'webhook-signature': request.headers['webhook-signature'] as string,
+      };
+      for (const key of [secret, previous]) {
+        expect(() => new StandardWebhook(key).verify(request.body, headers)).not.toThrow();
+      }
+      const simple = createHmac('sha256', secret).update(request.body).digest('hex');
+      expect(request.headers['x-webhook-signature']).toBe(`sha256=${simple}`);
     } finally {
-      await queryRunner.release();
+      await restarted.close();
     }
+  });
+
+  it('leaves the encryption to the process holding its lock, without waiting for it', async () => {
+    const secret = generateSecret();
+    const previous = generateSecret();
+    const id = await insertPlaintext(randomUUID(), 'https://example.com/hooks', secret, previous);
+    const encryption = t.app.get(PlaintextSecretEncryption);
+    const holder = t.dataSource.createQueryRunner();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [PLAINTEXT_SECRETS_LOCK_KEY]);
+      expect(await encryption.encryptOnce()).toBeNull();
+      expect(await stored(id)).toEqual({ secret, previous_secret: previous });
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock($1)', [PLAINTEXT_SECRETS_LOCK_KEY]);
+      await holder.release();
+    }
+    const count = await encryption.encryptOnce();
+    expect(count?.rewritten).toBeGreaterThanOrEqual(1);
+    expect(count?.rewritten).toBe(count?.found);
+    const row = await stored(id);
+    expectEncryptedUnderCurrentKey(row.secret, secret);
+    expectEncryptedUnderCurrentKey(row.previous_secret, previous);
   });
 
   describe('re-encryption after a key rotation (npm run secrets:reencrypt)', () => {

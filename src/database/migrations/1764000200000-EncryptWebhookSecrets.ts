@@ -1,28 +1,21 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { parseEnv } from '../../config/env';
-import { SecretCipher, secretKeysFrom } from '../../modules/webhooks/secrets/secret-cipher';
-import {
-  decryptSecrets,
-  encryptPlaintextSecrets,
-} from '../../modules/webhooks/secrets/secret-rows';
+import { MigrationInterface } from 'typeorm';
 
 /**
- * Secrets at rest: encrypts the plaintext `secret` and `previous_secret` of existing webhooks
- * with WEBHOOK_SECRET_ENCRYPTION_KEY (AES-256-GCM, see SecretCipher). No schema change: the
- * columns are text and hold `enc:v1:…` from now on.
+ * Kept for history: installations have run it, so its name stays in their migrations table.
+ * It used to encrypt plaintext secrets with the app's live cipher and environment; a migration
+ * must do the same thing forever and run where that environment does not exist (a host's own
+ * migration run), so it now does nothing. The module encrypts plaintext secrets itself at every
+ * start, with its own key (PlaintextSecretEncryption); a value without the `enc:` prefix reads
+ * as plaintext until then. Migrations import nothing but typeorm.
  */
 export class EncryptWebhookSecrets1764000200000 implements MigrationInterface {
   name = 'EncryptWebhookSecrets1764000200000';
 
-  public async up(queryRunner: QueryRunner): Promise<void> {
-    await encryptPlaintextSecrets(queryRunner, cipherFromEnvironment());
+  public async up(): Promise<void> {
+    // Nothing: see above.
   }
 
-  public async down(queryRunner: QueryRunner): Promise<void> {
-    await decryptSecrets(queryRunner, cipherFromEnvironment());
+  public async down(): Promise<void> {
+    // Nothing: secrets stay encrypted; the earlier migrations never read them.
   }
-}
-
-function cipherFromEnvironment(): SecretCipher {
-  return new SecretCipher(secretKeysFrom(parseEnv(process.env)));
 }

@@ -13,6 +13,7 @@ import { AfterCommitRegistration } from './outbox/after-commit.registration';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
 import { QueueAdminController } from './queue-admin.controller';
 import { QueueAdminService } from './queue-admin.service';
+import { PlaintextSecretEncryption } from './secrets/plaintext-secret-encryption';
 import { WebhookSecretCipher } from './secrets/webhook-secret-cipher';
 import { HostResolver } from './url-guard/host-resolver';
 import { UrlGuard } from './url-guard/url-guard';
@@ -64,6 +65,7 @@ import { WebhooksService } from './webhooks.service';
     HostResolver,
     WebhookMetricsCollector,
     WebhookSecretCipher,
+    PlaintextSecretEncryption,
   ],
   exports: [WebhooksService, WebhookDeliveryService, DeliveryStore, DeliveryQueue, TypeOrmModule],
 })

@@ -39,7 +39,7 @@ export function secretKeysFrom(
  * AES-256-GCM for webhook secrets at rest. A stored value reads
  * `enc:v1:<keyId>:<base64 iv>:<base64 tag>:<base64 ciphertext>`; the key id picks the key, so
  * values written under a previous key stay readable during a rotation. A value without the
- * `enc:` prefix is a legacy plaintext secret (written before the encryption migration): it is
+ * `enc:` prefix is a legacy plaintext secret (written before secrets were encrypted): it is
  * returned as it is and `needsReencrypt` reports it.
  */
 export class SecretCipher {

@@ -15,7 +15,7 @@ export interface RewriteCount {
 
 const BATCH_SIZE = 500;
 
-/** Migration: encrypts every plaintext secret and previous secret under the current key. */
+/** At start (PlaintextSecretEncryption): encrypts every plaintext secret under the current key. */
 export function encryptPlaintextSecrets(
   db: Queryable,
   cipher: SecretCipher,
@@ -24,11 +24,6 @@ export function encryptPlaintextSecrets(
   return rewriteSecrets(db, 'NOT LIKE', 'enc:%', batchSize, (stored) =>
     cipher.isEncrypted(stored) ? stored : cipher.encrypt(stored),
   );
-}
-
-/** Migration down: decrypts every encrypted secret and previous secret back to plaintext. */
-export function decryptSecrets(db: Queryable, cipher: SecretCipher, batchSize = BATCH_SIZE) {
-  return rewriteSecrets(db, 'LIKE', 'enc:%', batchSize, (stored) => cipher.decrypt(stored));
 }
 
 /** Key rotation: re-encrypts under the current key every value that is not (plaintext included). */
