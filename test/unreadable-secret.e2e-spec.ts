@@ -100,7 +100,8 @@ describe('A webhook whose secret does not decrypt (e2e)', () => {
   });
 
   it("answers 404, not 409, for another tenant's unreadable webhook", async () => {
-    const id = await unreadableWebhook(randomUUID());
+    const ownerId = randomUUID();
+    const id = await unreadableWebhook(ownerId);
     const stranger = t.as(randomUUID());
     for (const path of ['', '/secret', '/logs', '/stats']) {
       await stranger.get(`${BASE}/${id}${path}`).expect(404);
@@ -108,5 +109,6 @@ describe('A webhook whose secret does not decrypt (e2e)', () => {
     await stranger.post(`${BASE}/${id}/recover`, { since: new Date().toISOString() }).expect(404);
     await stranger.post(`${BASE}/${id}/rotate-secret`, { gracePeriodHours: 0 }).expect(404);
     await stranger.delete(`${BASE}/${id}`).expect(404);
+    await t.as(ownerId).delete(`${BASE}/${id}`).expect(204);
   });
 });
