@@ -1,47 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
+import {
+  DeliveryPipeline,
+  LogBody as Log,
+  LogPage,
+  ONE_ATTEMPT,
+  startDeliveryPipeline,
+  WEBHOOKS_BASE as BASE,
+} from './helpers/delivery-harness';
 import { TestReceiver } from './helpers/receiver';
-import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
+import { TestApp } from './helpers/test-app';
 import { deliveryQueue, waitUntil, waitUntilSettled } from './helpers/waiting';
 
-const BASE = '/api/v1/webhooks';
-const ONE_ATTEMPT = { maxAttempts: 1, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 1000 };
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
-type Log = { id: string; status: string; eventType: string; [field: string]: any };
-type LogPage = { data: Log[]; meta: { total: number; page: number; limit: number } };
-
 describe('Delivery routes (e2e)', () => {
+  let pipeline: DeliveryPipeline;
   let t: TestApp;
   let receiver: TestReceiver;
   let webhooks: WebhooksService;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    receiver = await TestReceiver.start();
-    webhooks = t.app.get(WebhooksService);
+    pipeline = await startDeliveryPipeline({ retryPolicy: ONE_ATTEMPT });
+    ({ t, receiver, webhooks } = pipeline);
   });
-  afterAll(async () => {
-    await t.close();
-    await receiver.close();
-  });
+  afterAll(() => pipeline.close());
 
   async function setup(path: string, overrides: Record<string, unknown> = {}) {
     const tenantId = randomUUID();
     const tenant = t.as(tenantId);
-    const webhook = (
-      await tenant
-        .post(
-          BASE,
-          webhookBody({ url: receiver.url(path), retryPolicy: ONE_ATTEMPT, ...overrides }),
-        )
-        .expect(201)
-    ).body as { id: string; secret: string };
-    const logs = (query = '') =>
-      waitUntil(
-        async () => (await tenant.get(`${BASE}/${webhook.id}/logs${query}`).expect(200)).body,
-        (page: LogPage) => page.data.every((l) => l.status === 'success' || l.status === 'failed'),
-      );
+    const webhook = await pipeline.register(tenantId, path, overrides);
+    const logs = (query = '') => pipeline.finalLogs(tenantId, webhook.id, query);
     return { tenantId, tenant, webhook, logs };
   }
 
