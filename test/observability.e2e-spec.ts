@@ -5,8 +5,9 @@ import { LOG_OUTPUT, LogOutput } from '../src/logging/logging.module';
 import { WebhookDeliveryService } from '../src/modules/webhooks/delivery/webhook-delivery.service';
 import { OutboxRelay, RELAY_LOCK_KEY } from '../src/modules/webhooks/outbox/outbox-relay.service';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
+import { DeliveryPipeline, startDeliveryPipeline } from './helpers/delivery-harness';
 import { TestReceiver } from './helpers/receiver';
-import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
+import { TestApp, webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
 
 const BASE = '/api/v1/webhooks';
@@ -57,6 +58,7 @@ function sample(
 const OUTCOMES = ['success', 'retry', 'failed', 'dropped'] as const;
 
 describe('Observability (e2e)', () => {
+  let pipeline: DeliveryPipeline;
   let t: TestApp;
   let receiver: TestReceiver;
   let webhooks: WebhooksService;
@@ -64,29 +66,22 @@ describe('Observability (e2e)', () => {
 
   beforeAll(async () => {
     const output: LogOutput = { destination: logs, level: 'info' };
-    t = await createTestApp([{ provide: LOG_OUTPUT, useValue: output }]);
+    pipeline = await startDeliveryPipeline({
+      retryPolicy: FAST_RETRIES,
+      overrides: [{ provide: LOG_OUTPUT, useValue: output }],
+    });
+    ({ t, receiver, webhooks } = pipeline);
     // As main.ts does: Nest's own logs go through pino too.
     t.app.useLogger(t.app.get(PinoNestLogger));
-    receiver = await TestReceiver.start();
-    webhooks = t.app.get(WebhooksService);
   });
-  afterAll(async () => {
-    await t.close();
-    await receiver.close();
-  });
+  afterAll(() => pipeline.close());
 
   const scrape = async () => {
     const res = await request(t.app.getHttpServer()).get('/metrics').expect(200);
     return res.text;
   };
 
-  async function register(tenantId: string, path: string, overrides: Record<string, unknown> = {}) {
-    const res = await t
-      .as(tenantId)
-      .post(BASE, webhookBody({ url: receiver.url(path), retryPolicy: FAST_RETRIES, ...overrides }))
-      .expect(201);
-    return res.body as { id: string; secret: string };
-  }
+  const register: DeliveryPipeline['register'] = (...args) => pipeline.register(...args);
 
   describe('GET /metrics', () => {
     it('answers Prometheus text without authentication, default process metrics included', async () => {
