@@ -97,6 +97,45 @@ describe('WebhookDeliveryService.attempt (medium)', () => {
     expect(request.headers['x-webhook-signature']).toBe(`sha256=${simple}`);
   });
 
+  it('signs with the previous secret too while its grace period lasts, and only then', async () => {
+    const { webhook, logId } = await oneDelivery();
+    const previous = await h.createWebhook();
+    const setPrevious = (expiresIn: string) =>
+      h.db.query(
+        `UPDATE webhooks SET previous_secret = (SELECT secret FROM webhooks WHERE id = $2),
+                previous_secret_expires_at = now() + $3::interval WHERE id = $1`,
+        [webhook.id, previous.id, expiresIn],
+      );
+    const verifies = (secret: string, sent: (typeof h.http.sent)[number]) => {
+      try {
+        new StandardWebhook(secret).verify(sent.body, sent.headers);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await setPrevious('1 hour');
+    h.http.answer({ statusCode: 500 });
+    await h.attempt(logId);
+    await setPrevious('-1 second');
+    await h.attempt(logId);
+
+    const [during, after] = h.http.sent;
+    expect(during.headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect([verifies(webhook.secret, during), verifies(previous.secret, during)]).toEqual([
+      true,
+      true,
+    ]);
+    expect(after.headers['webhook-signature'].split(' ')).toHaveLength(1);
+    expect([verifies(webhook.secret, after), verifies(previous.secret, after)]).toEqual([
+      true,
+      false,
+    ]);
+    // The simple signature is always the current secret's.
+    const simple = createHmac('sha256', webhook.secret).update(during.body).digest('hex');
+    expect(during.headers['x-webhook-signature']).toBe(`sha256=${simple}`);
+  });
+
   it('retries a 500 after the policy delay, then succeeds, with one webhook-id throughout', async () => {
     const { webhook, logId } = await oneDelivery({
       retryPolicy: { maxAttempts: 3, backoff: 'fixed', initialDelayMs: 1500 },
