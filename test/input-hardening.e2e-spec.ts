@@ -283,11 +283,12 @@ describe('Input hardening (e2e)', () => {
       expect(delivered.headers['x-every-char']).toBe(value);
       expect(delivered.headers['x-empty']).toBe('');
     });
-    it('fails, without sending, a delivery whose stored header value would be altered', async () => {
+    it('fails at once, without sending, a delivery whose stored header value would be altered', async () => {
       const tenantId = randomUUID();
+      // Retries left: the failure must be final at once, since retrying cannot help.
       const { id, url } = await register(tenantId, {
         events: ['message.sent'],
-        retryPolicy: { maxAttempts: 1 },
+        retryPolicy: { maxAttempts: 5 },
         headers: { 'X-Api-Key': 'placeholder' },
       });
       // As saved before values were checked.
@@ -299,13 +300,15 @@ describe('Input hardening (e2e)', () => {
       const [log] = await waitUntil(
         () =>
           t.dataSource.query(
-            `SELECT status, error_message, response_status FROM webhook_logs WHERE webhook_id = $1`,
+            `SELECT status, error_message, response_status, attempt_count
+               FROM webhook_logs WHERE webhook_id = $1`,
             [id],
           ),
         (rows: Array<{ status: string }>) => rows[0]?.status === 'failed',
       );
       expect(log).toEqual({
         status: 'failed',
+        attempt_count: 0,
         error_message:
           'Not sent: the value of custom header "X-Api-Key" would be altered on the wire; update the webhook\'s headers',
         response_status: null,

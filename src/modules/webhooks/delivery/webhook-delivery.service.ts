@@ -51,6 +51,16 @@ export class WebhookDeliveryService {
       await this.store.recordSkipped(logId, 'Not sent: the webhook is disabled');
       return { kind: 'failed', result: null };
     }
+    // Saved before header values were checked: retrying cannot help, and sending would alter
+    // a credential in silence.
+    const unsendable = unsendableHeaderName(delivery.headers);
+    if (unsendable !== null) {
+      await this.store.recordSkipped(
+        logId,
+        `Not sent: the value of custom header "${unsendable}" would be altered on the wire; update the webhook's headers`,
+      );
+      return { kind: 'failed', result: null };
+    }
     // Claimed again and again without an outcome recorded (recording keeps failing, workers
     // keep dying): stop rather than send forever.
     if (delivery.attemptInRound > delivery.retryPolicy.maxAttempts + UNRECORDED_ATTEMPTS_ALLOWED) {
@@ -112,16 +122,6 @@ export class WebhookDeliveryService {
   }
 
   private send(delivery: ClaimedDelivery): Promise<HttpAttemptResult> {
-    const unsendable = unsendableHeaderName(delivery.headers);
-    if (unsendable !== null) {
-      return Promise.resolve({
-        statusCode: null,
-        responseBody: null,
-        responseTimeMs: 0,
-        error: `Not sent: the value of custom header "${unsendable}" would be altered on the wire; update the webhook's headers`,
-        retryAfterMs: null,
-      });
-    }
     const { body } = delivery;
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
