@@ -6,6 +6,7 @@ import { TestReceiver } from './helpers/receiver';
 import type { TestApp } from './helpers/test-app';
 import { webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
+import { appLogLines } from './setup/app-log-sink';
 
 const BASE = '/api/v1/webhooks';
 
@@ -38,9 +39,15 @@ describe('Resilience (e2e)', () => {
       ).body;
 
       await stop(redis);
-      // Resolving at all proves it: Redis comes back only after this call returned.
+      // Resolving at all proves it does not wait for Redis, which comes back only after this
+      // call returned; the logged reason proves the enqueue failed at once, not by timing out.
       const result = await webhooks.triggerEvent(tenantId, 'message.sent', { during: 'outage' });
       expect(result.deliveries).toBe(1);
+      const [failure] = await waitUntil(
+        async () => appLogLines().filter((line) => line.includes('Enqueueing new deliveries')),
+        (lines) => lines.length > 0,
+      );
+      expect(JSON.parse(failure).msg).toMatch(/failing: Stream isn't writeable/);
       expect(await logStatus(t, tenantId, webhook.id)).toEqual(['pending']);
 
       redis = await startRedis(port);
