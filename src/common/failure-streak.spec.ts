@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { FailureStreak } from './failure-streak';
+import { FailureStreak, streakMessages } from './failure-streak';
 
 function recordingLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
@@ -14,7 +14,7 @@ describe('FailureStreak', () => {
   it('logs the first failure of a streak and the recovery, nothing in between', () => {
     const { logger, lines } = recordingLogger();
     let now = 1000;
-    const streak = new FailureStreak('Relay passes', logger, () => now);
+    const streak = new FailureStreak(logger, streakMessages('Relay passes'), () => now);
 
     streak.succeeded();
     for (let i = 0; i < 5; i += 1) {
@@ -33,7 +33,7 @@ describe('FailureStreak', () => {
   it('starts a new streak after a recovery', () => {
     const { logger, lines } = recordingLogger();
     let now = 0;
-    const streak = new FailureStreak('Enqueue', logger, () => now);
+    const streak = new FailureStreak(logger, streakMessages('Enqueue'), () => now);
 
     streak.failed(new Error('down'));
     now = 100;

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { FailureStreak } from '../common/failure-streak';
 import type { IQueueBackend } from 'bullmq';
 
 /** A BullMQ Queue or Worker: errors on itself, connection readiness on its backend. */
@@ -34,30 +35,12 @@ export function isConnectionError(error: Error): boolean {
   );
 }
 
-/**
- * One line when a component's connection goes down and one when it is back: reconnection
- * attempts fail many times a second during an outage, and each failure is not news.
- */
-class ConnectionState {
-  private downSince: number | null = null;
-
-  constructor(
-    private readonly component: string,
-    private readonly logger: Logger,
-  ) {}
-
-  down(reason: string): void {
-    if (this.downSince !== null) return;
-    this.downSince = Date.now();
-    this.logger.warn(`Redis unreachable for ${this.component}: ${reason}`);
-  }
-
-  up(): void {
-    if (this.downSince === null) return;
-    const ms = Date.now() - this.downSince;
-    this.downSince = null;
-    this.logger.log(`Redis connection for ${this.component} restored after ${ms} ms`);
-  }
+/** One line when a component's connection goes down and one when it is back. */
+function connectionStreak(component: string, logger: Logger): FailureStreak {
+  return new FailureStreak(logger, {
+    failing: (reason) => `Redis unreachable for ${component}: ${reason}`,
+    recovered: (ms) => `Redis connection for ${component} restored after ${ms} ms`,
+  });
 }
 
 /**
@@ -70,12 +53,12 @@ export function logQueueConnectionState(
   owner: BullConnectionOwner,
   logger: Logger,
 ): void {
-  const state = new ConnectionState(component, logger);
+  const connection = connectionStreak(component, logger);
   owner.on('error', (error) => {
-    if (isConnectionError(error)) state.down(error.message);
+    if (isConnectionError(error)) connection.failed(error);
     else logger.warn(`${component}: ${error.message}`);
   });
-  owner.getBackend().on('ready', () => state.up());
+  owner.getBackend().on('ready', () => connection.succeeded());
 }
 
 /** For a plain ioredis client, whose 'error' events are all about its connection. */
@@ -84,8 +67,8 @@ export function logClientConnectionState<C extends RedisClientEvents>(
   client: C,
   logger: Logger,
 ): C {
-  const state = new ConnectionState(component, logger);
-  client.on('error', (error) => state.down(error.message));
-  client.on('ready', () => state.up());
+  const connection = connectionStreak(component, logger);
+  client.on('error', (error) => connection.failed(error));
+  client.on('ready', () => connection.succeeded());
   return client;
 }

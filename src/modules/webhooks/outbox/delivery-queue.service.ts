@@ -1,4 +1,4 @@
-import { FailureStreak } from '../../../common/failure-streak';
+import { FailureStreak, streakMessages } from '../../../common/failure-streak';
 import { MicroBatcher } from '../../../common/micro-batcher';
 import { withTimeout } from '../../../common/with-timeout';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -18,8 +18,8 @@ const BULK_SIZE = 1000;
 export class DeliveryQueue {
   private readonly logger = new Logger(DeliveryQueue.name);
   private readonly enqueueFailures = new FailureStreak(
-    'Enqueueing new deliveries (the relay re-enqueues what failed)',
     this.logger,
+    streakMessages('Enqueueing new deliveries (the relay re-enqueues what failed)'),
   );
 
   constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>) {

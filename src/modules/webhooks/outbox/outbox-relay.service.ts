@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FailureStreak } from '../../../common/failure-streak';
+import { FailureStreak, streakMessages } from '../../../common/failure-streak';
 import { queryRows } from '../../../database/query-rows';
 import { MetricsService } from '../../../metrics/metrics.service';
 import { DeliveryRef } from '../webhook-queue';
@@ -27,7 +27,7 @@ export const RELAY_LOCK_KEY = 727_001;
 @Injectable()
 export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly failures = new FailureStreak('Relay passes', this.logger);
+  private readonly failures = new FailureStreak(this.logger, streakMessages('Relay passes'));
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
 
