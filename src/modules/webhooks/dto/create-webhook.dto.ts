@@ -19,33 +19,10 @@ import {
 } from 'class-validator';
 import { Satisfies } from '../../../common/validation/satisfies.decorator';
 import { isValidSubscription } from '../events/event-catalog';
-import { customHeaderProblems } from '../validation/webhook-headers';
+import { customHeaderProblems, MAX_CUSTOM_HEADERS_BYTES } from '../validation/webhook-headers';
 import { secretProblem } from '../validation/webhook-secret';
 import { MAX_URL_LENGTH, webhookUrlProblem } from '../validation/webhook-url';
 import { RetryPolicyDto } from './retry-policy.dto';
-
-/**
- * Custom headers ride on every delivery, and receivers commonly refuse requests whose headers
- * exceed 8 to 16 KiB in all; 8 KiB of names and values leaves room for the sender's own.
- */
-export const MAX_CUSTOM_HEADERS_BYTES = 8 * 1024;
-
-/** Each header's own rules, then their size in all. */
-function headerProblems(value: unknown): string[] {
-  const problems = customHeaderProblems(value);
-  if (typeof value !== 'object' || value === null) return problems;
-  const bytes = Object.entries(value).reduce(
-    (sum, [name, headerValue]) =>
-      sum + Buffer.byteLength(name) + Buffer.byteLength(String(headerValue)),
-    0,
-  );
-  if (bytes > MAX_CUSTOM_HEADERS_BYTES) {
-    problems.push(
-      `headers take ${bytes} bytes of names and values; the limit is ${MAX_CUSTOM_HEADERS_BYTES}`,
-    );
-  }
-  return problems;
-}
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'CRM sync', minLength: 1, maxLength: 255 })
@@ -95,7 +72,7 @@ export class CreateWebhookDto {
   })
   @IsOptional()
   @IsObject()
-  @Satisfies(headerProblems)
+  @Satisfies(customHeaderProblems)
   headers?: Record<string, string>;
 
   @ApiPropertyOptional({ type: RetryPolicyDto })

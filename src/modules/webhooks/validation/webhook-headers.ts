@@ -1,9 +1,15 @@
 export const MAX_CUSTOM_HEADERS = 20;
+/**
+ * Custom headers ride on every delivery, and receivers commonly refuse requests whose headers
+ * exceed 8 to 16 KiB in all; 8 KiB of names and values leaves room for the sender's own.
+ */
+export const MAX_CUSTOM_HEADERS_BYTES = 8 * 1024;
 const MAX_HEADER_VALUE_LENGTH = 2048;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 // What an HTTP client sends byte for byte: visible ASCII, spaces and tabs (RFC 9110 field-value
 // without obs-text). Anything else is dropped, trimmed or re-encoded on the wire.
 const SENDABLE_VALUE = /^[\t\x20-\x7e]*$/;
+// Receivers' HTTP parsers strip it: the value would not arrive as stored.
 const EDGE_WHITESPACE = /^[\t ]|[\t ]$/;
 const RESERVED = new Set(['content-type', 'host', 'content-length', 'user-agent']);
 const RESERVED_PREFIXES = ['webhook-', 'x-webhook-'];
@@ -48,11 +54,25 @@ export function customHeaderProblems(value: unknown): string[] {
         `headers: value of "${name}" may contain only visible ASCII characters, spaces and tabs`,
       );
     } else if (EDGE_WHITESPACE.test(headerValue)) {
-      // Receivers' HTTP parsers strip it: the value would not arrive as stored.
       problems.push(`headers: value of "${name}" must not begin or end with a space or tab`);
     }
   }
+  const bytes = entries.reduce(
+    (sum, [name, headerValue]) =>
+      sum + Buffer.byteLength(name) + Buffer.byteLength(String(headerValue)),
+    0,
+  );
+  if (bytes > MAX_CUSTOM_HEADERS_BYTES) {
+    problems.push(
+      `headers take ${bytes} bytes of names and values; the limit is ${MAX_CUSTOM_HEADERS_BYTES}`,
+    );
+  }
   return problems;
+}
+
+/** Whether an HTTP client sends `value` byte for byte, as RFC 9110 field-value allows. */
+function isSendableValue(value: string): boolean {
+  return SENDABLE_VALUE.test(value) && !EDGE_WHITESPACE.test(value);
 }
 
 /**
@@ -61,7 +81,7 @@ export function customHeaderProblems(value: unknown): string[] {
  */
 export function unsendableHeaderName(headers: Record<string, string>): string | null {
   for (const [name, value] of Object.entries(headers)) {
-    if (!SENDABLE_VALUE.test(value) || EDGE_WHITESPACE.test(value)) return name;
+    if (!isSendableValue(value)) return name;
   }
   return null;
 }
