@@ -4,28 +4,9 @@ import request from 'supertest';
 import { LOG_OUTPUT, LogOutput } from '../src/logging/logging.module';
 import { createTestApp, TestApp } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
+import { LogCapture } from './helpers/log-capture';
 
 const BASE = '/api/v1/webhooks';
-
-/** The pino destination of the app under test: every JSON line it logged. */
-class LogCapture {
-  readonly lines: string[] = [];
-
-  write(line: string): void {
-    this.lines.push(line);
-  }
-
-  get text(): string {
-    return this.lines.join('');
-  }
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- log records are checked field by field
-  completion(requestId: string): Record<string, any> | undefined {
-    return this.lines
-      .map((line) => JSON.parse(line))
-      .find((record) => record.req?.id === requestId && record.res);
-  }
-}
 
 /** A fresh value that can only appear in the log if the log leaked it. */
 const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;

@@ -9,28 +9,11 @@ import { DeliveryPipeline, startDeliveryPipeline } from './helpers/delivery-harn
 import { TestReceiver } from './helpers/receiver';
 import { TestApp, webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
+import { LogCapture } from './helpers/log-capture';
 
 const BASE = '/api/v1/webhooks';
 const FAST_RETRIES = { maxAttempts: 2, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 1000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The pino destination of the app under test: every JSON line it logged. */
-class LogCapture {
-  readonly lines: string[] = [];
-
-  write(line: string): void {
-    this.lines.push(line);
-  }
-
-  get text(): string {
-    return this.lines.join('');
-  }
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- log records are checked field by field
-  records(): Array<Record<string, any>> {
-    return this.lines.map((line) => JSON.parse(line));
-  }
-}
 
 /** The value of one sample of the Prometheus text, matching its labels exactly. */
 function sample(
