@@ -13,6 +13,7 @@ import { Webhook } from './entities/webhook.entity';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, RetryPolicy } from './entities/retry-policy';
 import { isKnownEventType, subscriptionPatternsFor } from './events/event-catalog';
 import { SecretDecryptionError } from './secrets/secret-cipher';
+import { UNREADABLE_SECRET } from './secrets/unreadable-secret';
 import { WebhookSecretCipher } from './secrets/webhook-secret-cipher';
 import { WebhookSecretUnreadableError } from './secrets/webhook-secret-unreadable.error';
 import { WebhookUrlPolicy } from './url-guard/webhook-url.policy';
@@ -32,7 +33,8 @@ const CREATE_LOCK_SPACE = 727_002;
 
 /**
  * Tenant-scoped CRUD of webhook endpoints. Every query carries the caller's tenant id.
- * Secrets are encrypted in the database; the webhooks this service returns hold them in plaintext.
+ * Secrets are encrypted in the database; the webhooks this service returns hold them in
+ * plaintext, or UNREADABLE_SECRET for one that does not decrypt.
  */
 @Injectable()
 export class WebhookRegistryService {
@@ -114,6 +116,30 @@ export class WebhookRegistryService {
     return this.reveal(webhook);
   }
 
+  /** The whole current secret; 409 when it does not decrypt (this is the only route showing it). */
+  async findSecret(tenantId: string, id: string): Promise<string> {
+    const webhook = await this.webhooks.findOne({
+      select: { id: true, secret: true },
+      where: { id, tenantId },
+    });
+    if (!webhook) throw new NotFoundException('Webhook not found');
+    return this.decryptOrConflict(webhook.id, webhook.secret);
+  }
+
+  /**
+   * 404 unless the tenant has this webhook; 409 when a secret a delivery would sign with (the
+   * current one, the previous one in its grace period) does not decrypt.
+   */
+  async assertSecretsReadable(tenantId: string, id: string): Promise<void> {
+    const webhook = await this.webhooks.findOne({
+      select: { id: true, secret: true, previousSecret: true, previousSecretExpiresAt: true },
+      where: { id, tenantId },
+    });
+    if (!webhook) throw new NotFoundException('Webhook not found');
+    this.decryptOrConflict(webhook.id, webhook.secret);
+    if (inGracePeriod(webhook)) this.decryptOrConflict(webhook.id, webhook.previousSecret);
+  }
+
   /** Throws 404 unless the tenant has this webhook. Reads no secret, so nothing is decrypted. */
   async assertOwned(tenantId: string, id: string): Promise<void> {
     if (!(await this.webhooks.existsBy({ id, tenantId }))) {
@@ -175,39 +201,78 @@ export class WebhookRegistryService {
     if (!result.affected) throw new NotFoundException('Webhook not found');
   }
 
-  /** The current secret becomes the previous one in SQL, so a concurrent rotation is not lost. */
+  /**
+   * The current secret becomes the previous one for the grace period, unless it does not
+   * decrypt: one that cannot sign is replaced outright, as with gracePeriodHours 0. The row is
+   * locked from that check to the write, so a concurrent rotation is not lost.
+   */
   async rotateSecret(tenantId: string, id: string, dto: RotateSecretDto): Promise<Webhook> {
-    // No decryption first: rotating is how a secret that no longer decrypts gets replaced.
-    await this.assertOwned(tenantId, id);
     const graceHours = dto.gracePeriodHours ?? DEFAULT_GRACE_PERIOD_HOURS;
-    await this.webhooks.update(
-      { id, tenantId },
-      {
-        secret: this.cipher.encrypt(dto.secret ?? generateSecret()),
-        previousSecret: graceHours > 0 ? () => 'secret' : null,
-        previousSecretExpiresAt:
-          graceHours > 0 ? new Date(Date.now() + graceHours * HOUR_MS) : null,
-      },
-    );
+    await this.webhooks.manager.transaction(async (manager) => {
+      const current = await manager.findOne(Webhook, {
+        select: { id: true, secret: true },
+        where: { id, tenantId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!current) throw new NotFoundException('Webhook not found');
+      const keepPrevious = graceHours > 0 && this.decrypted(current.id, current.secret) !== null;
+      await manager.update(
+        Webhook,
+        { id, tenantId },
+        {
+          secret: this.cipher.encrypt(dto.secret ?? generateSecret()),
+          previousSecret: keepPrevious ? current.secret : null,
+          previousSecretExpiresAt: keepPrevious
+            ? new Date(Date.now() + graceHours * HOUR_MS)
+            : null,
+        },
+      );
+    });
     return this.findOne(tenantId, id);
   }
 
   /**
-   * A webhook read from the database, with its secrets decrypted. A secret that does not
-   * decrypt answers 409; operators find the key id in the log (the tenant's answer omits it).
+   * A webhook read from the database, with its secrets decrypted: the routes showing it mask
+   * the secret, so one that does not decrypt becomes UNREADABLE_SECRET rather than failing the
+   * request (or the whole page of a list). A previous secret past its grace period is dropped
+   * undecrypted: it no longer signs.
    */
   private reveal(webhook: Webhook): Webhook {
-    try {
-      webhook.secret = this.cipher.decrypt(webhook.secret);
-      webhook.previousSecret =
-        webhook.previousSecret && this.cipher.decrypt(webhook.previousSecret);
-    } catch (error) {
-      if (!(error instanceof SecretDecryptionError)) throw error;
-      this.logger.warn(`Webhook ${webhook.id}: ${error.message}`);
-      throw new WebhookSecretUnreadableError(webhook.id);
-    }
+    webhook.secret = this.decrypted(webhook.id, webhook.secret) ?? UNREADABLE_SECRET;
+    webhook.previousSecret = inGracePeriod(webhook)
+      ? (this.decrypted(webhook.id, webhook.previousSecret) ?? UNREADABLE_SECRET)
+      : null;
     return webhook;
   }
+
+  /** Null when the value does not decrypt; operators find the key id in the log. */
+  private decrypted(webhookId: string, stored: string): string | null {
+    try {
+      return this.cipher.decrypt(stored);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptionError)) throw error;
+      this.logger.warn(`Webhook ${webhookId}: ${error.message}`);
+      return null;
+    }
+  }
+
+  /** A secret that does not decrypt answers 409; the tenant's answer omits the key id. */
+  private decryptOrConflict(webhookId: string, stored: string): string {
+    const plain = this.decrypted(webhookId, stored);
+    if (plain === null) throw new WebhookSecretUnreadableError(webhookId);
+    return plain;
+  }
+}
+
+/** True while the previous secret still signs (the same rule as the delivery claim's SQL). */
+function inGracePeriod(
+  webhook: Pick<Webhook, 'previousSecret' | 'previousSecretExpiresAt'>,
+): webhook is Pick<Webhook, 'previousSecretExpiresAt'> & { previousSecret: string } {
+  return (
+    webhook.previousSecret !== null &&
+    webhook.previousSecretExpiresAt !== null &&
+    webhook.previousSecretExpiresAt.getTime() > Date.now()
+  );
 }
 
 export type WebhookActivity = Pick<

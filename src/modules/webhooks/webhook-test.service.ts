@@ -23,7 +23,8 @@ export class WebhookTestService {
     webhookId: string,
     dto: TestWebhookDto,
   ): Promise<TestWebhookResponse> {
-    await this.registry.assertOwned(tenantId, webhookId);
+    // A secret that does not decrypt answers 409 here, before any log row is written.
+    await this.registry.assertSecretsReadable(tenantId, webhookId);
     const eventType = (dto.eventType ?? TEST_EVENT_TYPE) as DeliverableEventType;
     const eventId = `evt_test_${randomUUID().replace(/-/g, '')}`;
     const data =

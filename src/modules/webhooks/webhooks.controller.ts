@@ -103,7 +103,7 @@ export class WebhooksController {
   @Get(':id/secret')
   @ApiOkResponse({ type: SecretResponse })
   async secret(@TenantId() tenantId: string, @UuidParam('id') id: string): Promise<SecretResponse> {
-    return { secret: (await this.registry.findOne(tenantId, id)).secret };
+    return { secret: await this.registry.findSecret(tenantId, id) };
   }
 
   @Post(':id/rotate-secret')

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MicroBatcher } from '../../../common/micro-batcher';
@@ -6,6 +6,8 @@ import { queryRows } from '../../../database/query-rows';
 import { retryOnDeadlock } from '../../../database/retry-on-deadlock';
 import { RetryPolicy } from '../entities/retry-policy';
 import { DeliveryAttempt } from '../entities/webhook-log.entity';
+import { SecretDecryptionError } from '../secrets/secret-cipher';
+import { UNREADABLE_SECRET_NOT_SENT } from '../secrets/unreadable-secret';
 import { WebhookSecretCipher } from '../secrets/webhook-secret-cipher';
 
 /** What one attempt needs: the claimed log joined with its webhook's delivery settings. */
@@ -29,10 +31,17 @@ export interface ClaimedDelivery {
   secrets: string[];
 }
 
+/**
+ * A claimed delivery whose signing secret does not decrypt: already recorded as failed (not
+ * sent), so the caller has nothing left to do.
+ */
+export const SECRET_UNREADABLE = 'secret-unreadable';
+
 export interface AttemptRecord extends DeliveryAttempt {
   responseBody: string | null;
 }
 
+/** A claimed log joined with its webhook, secrets still encrypted. */
 interface ClaimRow {
   id: string;
   webhook_id: string;
@@ -72,21 +81,34 @@ const SENDING_LEASE = '2 minutes';
  */
 @Injectable()
 export class DeliveryStore {
+  private readonly logger = new Logger(DeliveryStore.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly cipher: WebhookSecretCipher,
   ) {}
 
-  private readonly claims = new MicroBatcher<string, ClaimedDelivery | null>((ids) =>
+  private readonly claims = new MicroBatcher<string, ClaimRow | null>((ids) =>
     retryOnDeadlock(() => this.claimMany(ids)),
   );
   private readonly successes = new MicroBatcher<SuccessRecord, void>((records) =>
     retryOnDeadlock(() => this.recordSuccesses(records)),
   );
 
-  /** Marks the log `sending` and counts the attempt; null when it is gone or already final. */
-  claim(logId: string): Promise<ClaimedDelivery | null> {
-    return this.claims.add(logId);
+  /**
+   * Marks the log `sending` and counts the attempt; null when it is gone or already final.
+   * A delivery whose secret does not decrypt is recorded as failed at once (SECRET_UNREADABLE):
+   * retrying could never sign it, and the rest of its claim batch is unaffected.
+   */
+  async claim(logId: string): Promise<ClaimedDelivery | typeof SECRET_UNREADABLE | null> {
+    const row = await this.claims.add(logId);
+    if (!row) return null;
+    const secrets = this.decryptSecrets(row);
+    if (!secrets) {
+      await this.recordSkipped(logId, UNREADABLE_SECRET_NOT_SENT);
+      return SECRET_UNREADABLE;
+    }
+    return toClaimed(row, secrets);
   }
 
   /** Final success of the log, and the webhook's counters with it. */
@@ -94,7 +116,8 @@ export class DeliveryStore {
     return this.successes.add({ logId, attempt });
   }
 
-  private async claimMany(logIds: string[]): Promise<Array<ClaimedDelivery | null>> {
+  /** One statement for the whole batch; decryption is per delivery, after it (see claim). */
+  private async claimMany(logIds: string[]): Promise<Array<ClaimRow | null>> {
     const rows = await queryRows<ClaimRow>(
       this.db,
       `WITH claimed AS (
@@ -109,31 +132,21 @@ export class DeliveryStore {
       [logIds],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
-    return logIds.map((id) => {
-      const row = byId.get(id);
-      return row ? this.toClaimed(row) : null;
-    });
+    return logIds.map((id) => byId.get(id) ?? null);
   }
 
-  private toClaimed(row: ClaimRow): ClaimedDelivery {
-    return {
-      logId: row.id,
-      webhookId: row.webhook_id,
-      eventId: row.event_id,
-      eventType: row.event_type,
-      createdAt: row.created_at,
-      body: row.body,
-      attempt: row.attempt_count,
-      attemptInRound: row.attempt_count - row.retry_base,
-      url: row.url,
-      headers: row.headers,
-      retryPolicy: row.retry_policy,
-      timeoutMs: row.timeout_ms,
-      isActive: row.is_active,
-      secrets: (row.previous_secret ? [row.secret, row.previous_secret] : [row.secret]).map(
+  /** The current secret, then the previous one during its grace; null if one does not decrypt. */
+  private decryptSecrets(row: ClaimRow): string[] | null {
+    try {
+      return (row.previous_secret ? [row.secret, row.previous_secret] : [row.secret]).map(
         (secret) => this.cipher.decrypt(secret),
-      ),
-    };
+      );
+    } catch (error) {
+      if (!(error instanceof SecretDecryptionError)) throw error;
+      // The key id is for the operators; the tenant's log row gets a message without it.
+      this.logger.warn(`Webhook ${row.webhook_id}: ${error.message}`);
+      return null;
+    }
   }
 
   /**
@@ -256,6 +269,25 @@ export class DeliveryStore {
     );
     return rows.length > 0;
   }
+}
+
+function toClaimed(row: ClaimRow, secrets: string[]): ClaimedDelivery {
+  return {
+    logId: row.id,
+    webhookId: row.webhook_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    createdAt: row.created_at,
+    body: row.body,
+    attempt: row.attempt_count,
+    attemptInRound: row.attempt_count - row.retry_base,
+    url: row.url,
+    headers: row.headers,
+    retryPolicy: row.retry_policy,
+    timeoutMs: row.timeout_ms,
+    isActive: row.is_active,
+    secrets,
+  };
 }
 
 function attemptParams(logId: string, attempt: AttemptRecord) {

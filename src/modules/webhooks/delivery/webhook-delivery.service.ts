@@ -4,7 +4,7 @@ import { AppConfig } from '../../../config/app-config';
 import { MetricsService } from '../../../metrics/metrics.service';
 import { signPayload } from '../signing/webhook-signer';
 import { unsendableHeaderName } from '../validation/webhook-headers';
-import { AttemptRecord, ClaimedDelivery, DeliveryStore } from './delivery-store';
+import { AttemptRecord, ClaimedDelivery, DeliveryStore, SECRET_UNREADABLE } from './delivery-store';
 import { HttpAttemptResult, WebhookHttpClient } from './webhook-http-client';
 import { retryDelayMs } from './retry-schedule';
 import { USER_AGENT } from './user-agent';
@@ -47,6 +47,8 @@ export class WebhookDeliveryService {
   private async attemptOnce(logId: string, options: { test?: boolean }): Promise<DeliveryOutcome> {
     const delivery = await this.store.claim(logId);
     if (!delivery) return { kind: 'dropped' };
+    // Already recorded as failed by the claim: a secret that does not decrypt cannot sign.
+    if (delivery === SECRET_UNREADABLE) return { kind: 'failed', result: null };
     if (!delivery.isActive && !options.test) {
       await this.store.recordSkipped(logId, 'Not sent: the webhook is disabled');
       return { kind: 'failed', result: null };

@@ -17,7 +17,11 @@ export class WebhookResponse {
   @ApiProperty() isActive: boolean;
   @ApiProperty({ enum: ['active', 'disabled'] }) status: 'active' | 'disabled';
   @ApiPropertyOptional({ nullable: true, type: String }) disabledReason: string | null;
-  @ApiProperty({ description: 'Masked ("whsec_…abcd") except on create and the secret routes' })
+  @ApiProperty({
+    description:
+      'Masked ("whsec_…abcd") except on create and the secret routes; "whsec_…????" when the ' +
+      'stored secret cannot be decrypted (rotate it)',
+  })
   secret: string;
   @ApiProperty() totalDeliveries: number;
   @ApiProperty() successfulDeliveries: number;
