@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './common/auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -10,8 +9,7 @@ import { typeOrmOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { OutageTolerantWorker, workerConnection } from './redis/bullmq-connections';
-import { QueueShutdown } from './redis/queue-shutdown';
+import { workerConnection } from './redis/bullmq-connections';
 import { RedisModule } from './redis/redis.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { MessagesModule } from './modules/messages/messages.module';
@@ -38,9 +36,6 @@ const infrastructure = [
   }),
 ];
 
-// Workers get a worker's connection settings even when their queue has a producer's.
-BullModule.workerClass = OutageTolerantWorker;
-
 /** The worker role is chosen when the process starts (WORKER_ENABLED, validated by then). */
 const workerRole = parseEnv(process.env).WORKER_ENABLED ? [WebhookWorkerModule] : [];
 
@@ -56,8 +51,6 @@ const workerRole = parseEnv(process.env).WORKER_ENABLED ? [WebhookWorkerModule] 
     MessagesModule,
     CampaignsModule,
     ...workerRole,
-    DiscoveryModule,
   ],
-  providers: [QueueShutdown],
 })
 export class AppModule {}

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { SCHEDULER_CHECK_INTERVAL_MS } from '../src/modules/webhooks/retention/job-scheduler-keeper';
 import type { WebhooksService } from '../src/modules/webhooks/webhooks.service';
-import { createIsolatedTestApp } from './helpers/isolated';
+import { createIsolatedTestApp, withIsolatedModules } from './helpers/isolated';
 import {
   freePort,
   ProcessOutput,
@@ -18,7 +18,7 @@ import { webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
 
 const BASE = '/api/v1/webhooks';
-/** docs/operations.md: a worker gets 35 s to finish on SIGTERM; a little more for the process. */
+/** docs/operations.md: a worker exits within 40 s of SIGTERM (35 s for its deliveries). */
 const SHUTDOWN_BOUND_MS = 40_000;
 
 interface Worker {
@@ -202,5 +202,75 @@ describe('Redis faults (e2e)', () => {
     // Nothing lost, and the deliveries recorded at shutdown were not sent again.
     expect(eventIdsOf(requests).sort()).toEqual([...eventIds].sort());
     verifySignatures(webhook.secret, requests);
+  });
+});
+
+/**
+ * The module embedded in a host app built the host's way (its own BullModule.forRoot with a
+ * plain connection), not through AppModule: the webhook modules themselves give their workers
+ * a worker's connection settings and drop unreachable queue connections at shutdown.
+ */
+describe('WebhookWorkerModule in a host app with Redis down (e2e)', () => {
+  jest.setTimeout(60_000);
+
+  async function createHostApp(redisUrl: string) {
+    return withIsolatedModules({ REDIS_URL: redisUrl, WORKER_ENABLED: 'true' }, async () => {
+      const { Test } = await import('@nestjs/testing');
+      const { BullModule } = await import('@nestjs/bullmq');
+      const { ConfigModule } = await import('@nestjs/config');
+      const { TypeOrmModule } = await import('@nestjs/typeorm');
+      const { parseEnv } = await import('../src/config/env');
+      const { typeOrmOptions } = await import('../src/database/typeorm-options');
+      const { RedisModule } = await import('../src/redis/redis.module');
+      const { MetricsModule } = await import('../src/metrics/metrics.module');
+      const { AuthModule } = await import('../src/common/auth/auth.module');
+      const { WebhooksModule } = await import('../src/modules/webhooks/webhooks.module');
+      const { WebhookWorkerModule } = await import('../src/modules/webhooks/webhook-worker.module');
+      const { WebhookDeliveryProcessor } =
+        await import('../src/modules/webhooks/delivery/webhook-delivery.processor');
+      const { LogRetentionProcessor } =
+        await import('../src/modules/webhooks/retention/log-retention.processor');
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: parseEnv }),
+          TypeOrmModule.forRoot(
+            typeOrmOptions({ DATABASE_URL: process.env.DATABASE_URL!, DB_MIGRATIONS_RUN: false }),
+          ),
+          BullModule.forRoot({ prefix: process.env.QUEUE_PREFIX, connection: { url: redisUrl } }),
+          RedisModule,
+          MetricsModule,
+          AuthModule,
+          WebhooksModule,
+          WebhookWorkerModule,
+        ],
+      }).compile();
+      const app = moduleRef.createNestApplication({ logger: false });
+      await app.init();
+      return {
+        app,
+        workers: [app.get(WebhookDeliveryProcessor).worker, app.get(LogRetentionProcessor).worker],
+      };
+    });
+  }
+
+  it("gives the module's workers a worker's connection and closes without Redis", async () => {
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const { app, workers } = await createHostApp(`redis://127.0.0.1:${port}`);
+    try {
+      for (const worker of workers) {
+        // Commands wait for the reconnection instead of failing in a loop that never yields.
+        expect(worker.opts.connection).toMatchObject({
+          url: `redis://127.0.0.1:${port}`,
+          enableOfflineQueue: true,
+          maxRetriesPerRequest: null,
+        });
+      }
+      await stop(redis, 'SIGKILL');
+      // The queues' connections cannot reach Redis: they are dropped, not closed with QUIT.
+      await expect(app.close()).resolves.toBeUndefined();
+    } finally {
+      await stop(redis, 'SIGKILL');
+    }
   });
 });

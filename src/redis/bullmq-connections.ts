@@ -1,4 +1,4 @@
-import { ConnectionOptions, Processor, RedisOptions, Worker, WorkerOptions } from 'bullmq';
+import { ConnectionOptions, Processor, Queue, RedisOptions, Worker, WorkerOptions } from 'bullmq';
 
 /**
  * BullMQ connection settings by role (docs/decisions.md, "Redis connections: producers fail
@@ -38,13 +38,19 @@ export function workerConnection(url: string): ConnectionOptions {
 }
 
 /**
- * @nestjs/bullmq builds a processor's Worker from its queue's options, connection included.
- * This Worker (BullModule.workerClass) keeps the queue's Redis address and uses a worker's
- * settings, whatever the queue was registered with.
+ * A Worker for `queue`, at its Redis address and prefix, with a worker's settings whatever the
+ * queue was registered with. @nestjs/bullmq would build a processor's Worker from its queue's
+ * options as they are, so a queue with a producer's settings builds its Worker here.
  */
-export class OutageTolerantWorker extends Worker {
-  constructor(name: string, processor: string | Processor | undefined, opts: WorkerOptions) {
-    const connection = { ...(opts.connection as RedisOptions), ...WORKER_SETTINGS };
-    super(name, processor, { ...opts, connection });
-  }
+export function workerOf<Data>(
+  queue: Queue<Data>,
+  processor: Processor<Data>,
+  opts: Omit<WorkerOptions, 'connection' | 'prefix'>,
+): Worker<Data> {
+  const connection = { ...(queue.opts.connection as RedisOptions), ...WORKER_SETTINGS };
+  return new Worker<Data>(queue.name, processor, {
+    ...opts,
+    prefix: queue.opts.prefix,
+    connection,
+  });
 }

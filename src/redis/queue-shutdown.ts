@@ -1,10 +1,18 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { Queue } from 'bullmq';
+import { Queue, RedisClient } from 'bullmq';
 import { withTimeout } from '../common/with-timeout';
 
 /** How long shutdown waits for a queue's connection before treating it as never made. */
 const CONNECTION_CHECK_MS = 1000;
+
+/** Whether this connection reaches Redis now; false when it was never made within 1 s. */
+export async function isConnectionReady(client: Promise<RedisClient>): Promise<boolean> {
+  const connected = await withTimeout(client, CONNECTION_CHECK_MS, 'not connected').catch(
+    () => null,
+  );
+  return connected?.status === 'ready';
+}
 
 /**
  * With Redis unreachable, BullMQ's close sends QUIT, which fails at once without an offline
@@ -21,15 +29,15 @@ export async function dropConnectionIfUnreachable(queue: Queue): Promise<void> {
 }
 
 /**
- * Provided by the root module, whose shutdown hooks run before those of the modules it
- * imports: after the workers stopped (beforeApplicationShutdown) and before @nestjs/bullmq
- * closes each queue (onApplicationShutdown of their own modules).
+ * Provided by WebhooksModule. Nest runs a module's shutdown hooks after those of the modules
+ * that import it, and every beforeApplicationShutdown before any onApplicationShutdown: so this
+ * runs after WebhookWorkerModule's workers stopped and before @nestjs/bullmq closes each queue.
  */
 @Injectable()
-export class QueueShutdown implements OnApplicationShutdown {
+export class QueueShutdown implements BeforeApplicationShutdown {
   constructor(private readonly discovery: DiscoveryService) {}
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     const queues = this.discovery
       .getProviders()
       .map(({ instance }) => instance as unknown)

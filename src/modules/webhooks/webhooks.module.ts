@@ -1,9 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config';
 import { producerConnection } from '../../redis/bullmq-connections';
+import { QueueShutdown } from '../../redis/queue-shutdown';
 import { DeliveryStore } from './delivery/delivery-store';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookHttpClient } from './delivery/webhook-http-client';
@@ -40,11 +42,12 @@ import { WebhooksService } from './webhooks.service';
       inject: [ConfigService],
       useFactory: (config: AppConfig) => ({
         // Producers fail fast while Redis is down; the outbox relay catches up later. Its
-        // workers get a worker's settings (OutageTolerantWorker).
+        // worker gets a worker's settings (workerOf).
         connection: producerConnection(config.get('REDIS_URL', { infer: true })),
         defaultJobOptions: DELIVERY_JOB_OPTIONS,
       }),
     }),
+    DiscoveryModule,
   ],
   // QueueAdminController first: its `queue/*` routes must win over `:id` and `:id/stats`.
   controllers: [QueueAdminController, WebhooksController, WebhookDeliveriesController],
@@ -66,7 +69,17 @@ import { WebhooksService } from './webhooks.service';
     WebhookMetricsCollector,
     WebhookSecretCipher,
     PlaintextSecretEncryption,
+    // Here rather than in the host app: with Redis down, SIGTERM would otherwise exit 1.
+    QueueShutdown,
   ],
-  exports: [WebhooksService, WebhookDeliveryService, DeliveryStore, DeliveryQueue, TypeOrmModule],
+  exports: [
+    WebhooksService,
+    WebhookDeliveryService,
+    DeliveryStore,
+    DeliveryQueue,
+    TypeOrmModule,
+    // The delivery queue, for WebhookWorkerModule's worker.
+    BullModule,
+  ],
 })
 export class WebhooksModule {}

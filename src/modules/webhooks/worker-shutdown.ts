@@ -1,13 +1,29 @@
 import { Logger } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { withTimeout } from '../../common/with-timeout';
+import { isConnectionReady } from '../../redis/queue-shutdown';
 
-/** The work a processor has started and not finished, so shutdown knows what it waits for. */
+/** How long a graceful close may take with Redis reachable (BullMQ marks the last jobs done). */
+const GRACEFUL_CLOSE_MS = 1000;
+
+/**
+ * The jobs a processor is running, from the moment BullMQ hands one over until it is done, so
+ * shutdown knows what it waits for; once shutdown began, `closing` tells a job not to start.
+ */
 export class InFlight {
   private readonly pending = new Set<Promise<unknown>>();
+  private stopped = false;
 
   get size(): number {
     return this.pending.size;
+  }
+
+  get closing(): boolean {
+    return this.stopped;
+  }
+
+  close(): void {
+    this.stopped = true;
   }
 
   track<T>(work: Promise<T>): Promise<T> {
@@ -24,11 +40,12 @@ export class InFlight {
 }
 
 /**
- * SIGTERM for a BullMQ worker: stop taking jobs, let the work in flight finish within
- * `graceMs` (its outcome is recorded in Postgres), then close without waiting for Redis: a
- * graceful close waits until Redis has heard about every job, forever while it is down. A job
- * Redis did not hear about is taken by another worker once its lock expires, and dropped there
- * when its row is final.
+ * SIGTERM for a BullMQ worker: stop taking jobs, let the jobs it holds finish within `graceMs`
+ * (an outcome is recorded in Postgres; a job that had not started its work by then does not
+ * start it), then close. With Redis reachable the close is graceful, so BullMQ records every
+ * job's end; with Redis unreachable a graceful close waits for Redis forever, so the worker
+ * is closed at once: a job Redis did not hear about is taken by another worker once its lock
+ * expires, and dropped there when its row is final.
  */
 export async function closeWorker(
   worker: Worker,
@@ -37,6 +54,7 @@ export async function closeWorker(
   logger: Logger,
   what: string,
 ): Promise<void> {
+  inFlight.close();
   logger.log(
     `Shutting down: waiting for ${inFlight.size} in-flight ${what} (at most ${graceMs / 1000} s)`,
   );
@@ -47,8 +65,8 @@ export async function closeWorker(
   );
   if (!finished)
     logger.warn(`${inFlight.size} in-flight ${what} did not finish within ${graceMs} ms`);
-  // What follows the work (a retry's delay, BullMQ marking the job done) is written to a
-  // reachable Redis within this turn of the event loop; closing then still flushes it.
-  await new Promise((resolve) => setImmediate(resolve));
-  await worker.close(true);
+  if (!(await isConnectionReady(worker.getBackend().client))) return worker.close(true);
+  await withTimeout(worker.close(), GRACEFUL_CLOSE_MS, 'timeout').catch(() =>
+    logger.warn(`The ${what} worker did not close within ${GRACEFUL_CLOSE_MS} ms`),
+  );
 }

@@ -1,8 +1,15 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DelayedError, Job } from 'bullmq';
+import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import { AppConfig } from '../../../config/app-config';
+import { workerOf } from '../../../redis/bullmq-connections';
 import { logQueueConnectionState } from '../../../redis/connection-state-log';
 import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
@@ -21,47 +28,53 @@ const MAX_DELIVERY_MS = 30_000;
 // check (every 1 s), which never takes a job whose lock is still there. The lock is renewed
 // every second, so a live worker keeps it through 5 s without renewals (Redis unreachable, a
 // blocked event loop); a shorter lock would send those deliveries twice (docs/operations.md).
-@Processor(WEBHOOK_DELIVERY_QUEUE, {
-  autorun: false,
-  lockDuration: 6_000,
-  lockRenewTime: 1_000,
-  stalledInterval: 1_000,
-})
-export class WebhookDeliveryProcessor
-  extends WorkerHost
-  implements OnApplicationBootstrap, BeforeApplicationShutdown
-{
+// The worker is built here rather than by @Processor: @nestjs/bullmq would give it the queue's
+// producer connection (docs/decisions.md, "Redis connections").
+@Injectable()
+export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly worker: Worker<DeliveryJobData>;
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
-  private readonly attempts = new InFlight();
+  private readonly jobs = new InFlight();
 
   constructor(
+    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) queue: Queue<DeliveryJobData>,
     private readonly delivery: WebhookDeliveryService,
     private readonly rateLimiter: WebhookRateLimiter,
     private readonly store: DeliveryStore,
-    @Inject(ConfigService) private readonly config: AppConfig,
+    @Inject(ConfigService) config: AppConfig,
   ) {
-    super();
+    this.worker = workerOf(queue, (job, token) => this.process(job, token), {
+      autorun: false,
+      concurrency: config.get('WEBHOOK_WORKER_CONCURRENCY', { infer: true }),
+      lockDuration: 6_000,
+      lockRenewTime: 1_000,
+      stalledInterval: 1_000,
+    });
+    this.worker.on('failed', (job, error) => this.onFailed(job, error));
   }
 
   onApplicationBootstrap(): void {
     // Connection errors are retried by BullMQ; without a listener each one is printed raw.
     logQueueConnectionState('delivery worker', this.worker, this.logger);
-    this.worker.concurrency = this.config.get('WEBHOOK_WORKER_CONCURRENCY', { infer: true });
     void this.worker.run();
   }
 
-  /** SIGTERM: in-flight deliveries finish first; each is bounded by its timeout (≤ 30 s). */
+  /** SIGTERM: deliveries in flight finish first; each is bounded by its timeout (≤ 30 s). */
   beforeApplicationShutdown(): Promise<void> {
-    return closeWorker(
-      this.worker,
-      this.attempts,
-      MAX_DELIVERY_MS + 5000,
-      this.logger,
-      'deliveries',
-    );
+    return closeWorker(this.worker, this.jobs, MAX_DELIVERY_MS + 5000, this.logger, 'deliveries');
   }
 
-  async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
+  /**
+   * Shutdown waits for every job from here to its end. A job that reaches its attempt after
+   * shutdown began goes back to the queue unsent: an attempt started then could outlive the
+   * wait and be sent with nothing recorded (then sent again by the next worker).
+   */
+  process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
+    if (this.jobs.closing) return this.putBack(job, token);
+    return this.jobs.track(this.deliver(job, token));
+  }
+
+  private async deliver(job: Job<DeliveryJobData>, token?: string): Promise<void> {
     const { logId, webhookId, slotAt } = job.data;
     // A rate-limited delivery reserves a slot once, waits for it without using an attempt,
     // and is sent when it wakes up.
@@ -76,26 +89,38 @@ export class WebhookDeliveryProcessor
       // Woken before its slot (delayed-job timers are not exact): wait for the rest.
       return this.delay(job, token, slotAt - Date.now(), job.data);
     }
-    const outcome = await this.attempts.track(this.delivery.attempt(logId));
+    if (this.jobs.closing) return this.putBack(job, token);
+    const outcome = await this.delivery.attempt(logId);
     if (outcome.kind === 'retry') {
       return this.delay(job, token, outcome.delayMs, { logId, webhookId });
     }
   }
 
-  /** Puts the same job back in the delayed set; DelayedError tells BullMQ it is not a failure. */
+  /**
+   * Returns the job unclaimed, due at once, for another worker; no BullMQ attempt is used. With
+   * Redis unreachable this waits for it, the worker is closed meanwhile, and the job's lock
+   * expires instead: another worker takes it then, its row still pending.
+   */
+  private putBack(job: Job<DeliveryJobData>, token: string | undefined): Promise<never> {
+    return this.delay(job, token, 0, job.data);
+  }
+
+  /**
+   * Puts the same job back in the delayed set: `updateData` (when the data changed), then
+   * `moveToDelayed`. DelayedError tells BullMQ the job is not a failure.
+   */
   private async delay(
     job: Job<DeliveryJobData>,
     token: string | undefined,
     ms: number,
     data: DeliveryJobData,
-  ) {
+  ): Promise<never> {
     if (data.slotAt !== job.data.slotAt) await job.updateData(data);
     await job.moveToDelayed(Date.now() + ms, token);
     throw new DelayedError();
   }
 
-  @OnWorkerEvent('failed')
-  onFailed(job: Job<DeliveryJobData> | undefined, error: Error): void {
+  private onFailed(job: Job<DeliveryJobData> | undefined, error: Error): void {
     this.logger.error(
       `Delivery job ${job?.id} failed (BullMQ attempt ${job?.attemptsMade}): ${error.message}`,
     );

@@ -52,6 +52,8 @@ export class LogRetentionProcessor
   }
 
   async process(): Promise<{ deleted: number }> {
+    // A run that would start after shutdown began is left to the next one.
+    if (this.runs.closing) return { deleted: 0 };
     return { deleted: await this.runs.track(this.retention.deleteExpired()) };
   }
 }
