@@ -10,7 +10,7 @@ import { createIsolatedTestApp } from './helpers/isolated';
 import { freePort, startRedis, startWorkerProcess, stop } from './helpers/processes';
 import { TestReceiver } from './helpers/receiver';
 import { webhookBody } from './helpers/test-app';
-import { waitUntil } from './helpers/waiting';
+import { statusCounts, waitUntil } from './helpers/waiting';
 import { appLogLines } from './setup/app-log-sink';
 
 const BASE = '/api/v1/webhooks';
@@ -146,13 +146,8 @@ describe('Redis recovery (e2e)', () => {
       await receiver.waitFor(2, path);
       expect(await admin.flushall()).toBe('OK');
 
-      const rows = (status: string) =>
-        t.dataSource
-          .query(
-            `SELECT count(*)::int AS n FROM webhook_logs WHERE webhook_id = $1 AND status = $2`,
-            [webhook.id, status],
-          )
-          .then(([row]: Array<{ n: number }>) => row.n);
+      const rows = async (status: string) =>
+        (await statusCounts(t.dataSource, webhook.id))[status] ?? 0;
       await waitUntil(
         () => rows('success'),
         (n) => n === events,

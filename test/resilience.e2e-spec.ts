@@ -5,7 +5,7 @@ import { freePort, startRedis, startWorkerProcess, stop } from './helpers/proces
 import { TestReceiver } from './helpers/receiver';
 import type { TestApp } from './helpers/test-app';
 import { webhookBody } from './helpers/test-app';
-import { waitUntil } from './helpers/waiting';
+import { statusCounts, waitUntil } from './helpers/waiting';
 import { appLogLines } from './setup/app-log-sink';
 
 const BASE = '/api/v1/webhooks';
@@ -91,13 +91,8 @@ describe('Resilience (e2e)', () => {
       await receiver.waitFor(6, path, 30_000);
       await stop(workers[0], 'SIGKILL');
       // The killed worker changes nothing any more: these are all it may have sent unanswered.
-      const rows = (status: string) =>
-        t.dataSource
-          .query(
-            `SELECT count(*)::int AS n FROM webhook_logs WHERE webhook_id = $1 AND status = $2`,
-            [webhook.id, status],
-          )
-          .then(([row]: Array<{ n: number }>) => row.n);
+      const rows = async (status: string) =>
+        (await statusCounts(t.dataSource, webhook.id))[status] ?? 0;
       const inFlight = await rows('sending');
       expect(inFlight).toBeGreaterThan(0);
       expect(inFlight).toBeLessThanOrEqual(4);

@@ -31,7 +31,10 @@ export function deliveryQueue(t: Pick<DeliveryApp, 'app'>): Queue {
   return t.app.get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE));
 }
 
-/** Ids of these webhooks' delivery jobs that are not finished: waiting, paused, delayed or running. */
+/**
+ * Ids of these webhooks' delivery jobs that are not finished: waiting (a paused queue's jobs
+ * wait too), prioritized, delayed or running.
+ */
 export async function liveDeliveryJobs(
   queue: Queue,
   webhookIds: readonly string[],
@@ -40,6 +43,18 @@ export async function liveDeliveryJobs(
   const wanted = new Set(webhookIds);
   // A job that finished between listing and loading comes back empty.
   return jobs.filter((job) => job && wanted.has(job.data?.webhookId)).map((job) => job.id!);
+}
+
+/** A webhook's delivery rows by status, e.g. { sending: 20, pending: 30 }. */
+export async function statusCounts(
+  dataSource: DataSource,
+  webhookId: string,
+): Promise<Record<string, number>> {
+  const rows: Array<{ status: string; n: number }> = await dataSource.query(
+    `SELECT status, count(*)::int AS n FROM webhook_logs WHERE webhook_id = $1 GROUP BY status`,
+    [webhookId],
+  );
+  return Object.fromEntries(rows.map(({ status, n }) => [status, n]));
 }
 
 /** How many of these webhooks' log rows are not final yet (neither success nor failed). */
