@@ -1,17 +1,23 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Queue, RedisClient } from 'bullmq';
+import type Redis from 'ioredis';
 import { withTimeout } from '../common/with-timeout';
 
 /** How long shutdown waits for a queue's connection before treating it as never made. */
 const CONNECTION_CHECK_MS = 1000;
 
-/** Whether this connection reaches Redis now; false when it was never made within 1 s. */
+/**
+ * Whether this connection reaches Redis now: it answers a PING within 1 s. Its status alone
+ * can still say `ready` just after Redis went away.
+ */
 export async function isConnectionReady(client: Promise<RedisClient>): Promise<boolean> {
-  const connected = await withTimeout(client, CONNECTION_CHECK_MS, 'not connected').catch(
-    () => null,
+  // BullMQ's Redis backend clients are ioredis clients.
+  const ping = client.then((connected) => (connected as unknown as Redis).ping());
+  return withTimeout(ping, CONNECTION_CHECK_MS, 'no answer').then(
+    () => true,
+    () => false,
   );
-  return connected?.status === 'ready';
 }
 
 /**
@@ -25,7 +31,7 @@ export async function dropConnectionIfUnreachable(queue: Queue): Promise<void> {
     // Never connected: BullMQ's close only disconnects then.
     () => null,
   );
-  if (client && client.status !== 'ready') await backend.close(true);
+  if (client && !(await isConnectionReady(backend.client))) await backend.close(true);
 }
 
 /**

@@ -66,7 +66,9 @@ export async function closeWorker(
   if (!finished)
     logger.warn(`${inFlight.size} in-flight ${what} did not finish within ${graceMs} ms`);
   if (!(await isConnectionReady(worker.getBackend().client))) return worker.close(true);
-  await withTimeout(worker.close(), GRACEFUL_CLOSE_MS, 'timeout').catch(() =>
-    logger.warn(`The ${what} worker did not close within ${GRACEFUL_CLOSE_MS} ms`),
-  );
+  await withTimeout(worker.close(), GRACEFUL_CLOSE_MS, 'timeout').catch(async () => {
+    // Redis went away meanwhile: dropping the connections ends the close (for @nestjs/bullmq too).
+    logger.warn(`The ${what} worker did not close within ${GRACEFUL_CLOSE_MS} ms`);
+    await worker.getBackend().disconnect();
+  });
 }

@@ -69,12 +69,15 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
    * shutdown began goes back to the queue unsent: an attempt started then could outlive the
    * wait and be sent with nothing recorded (then sent again by the next worker).
    */
-  process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
+  async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
+    // Shutdown does not wait for a put-back: with Redis down it would wait for Redis.
     if (this.jobs.closing) return this.putBack(job, token);
-    return this.jobs.track(this.deliver(job, token));
+    const attempted = await this.jobs.track(this.deliver(job, token));
+    if (!attempted) return this.putBack(job, token);
   }
 
-  private async deliver(job: Job<DeliveryJobData>, token?: string): Promise<void> {
+  /** Runs the job; false when shutdown began before its attempt, which was then not made. */
+  private async deliver(job: Job<DeliveryJobData>, token?: string): Promise<boolean> {
     const { logId, webhookId, slotAt } = job.data;
     // A rate-limited delivery reserves a slot once, waits for it without using an attempt,
     // and is sent when it wakes up.
@@ -89,16 +92,17 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
       // Woken before its slot (delayed-job timers are not exact): wait for the rest.
       return this.delay(job, token, slotAt - Date.now(), job.data);
     }
-    if (this.jobs.closing) return this.putBack(job, token);
+    if (this.jobs.closing) return false;
     const outcome = await this.delivery.attempt(logId);
     if (outcome.kind === 'retry') {
       return this.delay(job, token, outcome.delayMs, { logId, webhookId });
     }
+    return true;
   }
 
   /**
    * Returns the job unclaimed, due at once, for another worker; no BullMQ attempt is used. With
-   * Redis unreachable this waits for it, the worker is closed meanwhile, and the job's lock
+   * Redis unreachable this waits for Redis, the worker is closed meanwhile, and the job's lock
    * expires instead: another worker takes it then, its row still pending.
    */
   private putBack(job: Job<DeliveryJobData>, token: string | undefined): Promise<never> {
