@@ -9,6 +9,7 @@ import { DeliveryAttempt } from '../entities/webhook-log.entity';
 import { SecretDecryptionError } from '../secrets/secret-cipher';
 import { UNREADABLE_SECRET_NOT_SENT } from '../secrets/unreadable-secret';
 import { WebhookSecretCipher } from '../secrets/webhook-secret-cipher';
+import { SENDING_LEASE_MS } from '../delivery-lifecycle';
 
 /** What one attempt needs: the claimed log joined with its webhook's delivery settings. */
 export interface ClaimedDelivery {
@@ -70,9 +71,6 @@ export interface WebhookHealth {
   failingSince: Date | null;
 }
 
-/** A stale `sending` row is handed back to the relay after this long. */
-const SENDING_LEASE = '2 minutes';
-
 /**
  * The SQL of the delivery hot path. Each outcome is one statement that updates the log and
  * the webhook's counters together, with in-place increments so concurrent workers never
@@ -123,7 +121,7 @@ export class DeliveryStore {
       `WITH claimed AS (
          UPDATE webhook_logs
             SET status = 'sending', attempt_count = attempt_count + 1,
-                next_attempt_at = now() + interval '${SENDING_LEASE}', updated_at = now()
+                next_attempt_at = now() + interval '${SENDING_LEASE_MS} milliseconds', updated_at = now()
           WHERE id = ANY($1::uuid[]) AND status IN ('pending', 'sending', 'retrying')
           RETURNING id, webhook_id, event_id, event_type, payload::text AS body, attempt_count, retry_base, created_at)
        SELECT c.*, w.url, w.headers, w.retry_policy, w.timeout_ms, w.is_active, w.secret,

@@ -11,23 +11,18 @@ import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import { AppConfig } from '../../../config/app-config';
 import { workerOf } from '../../../redis/bullmq-connections';
 import { logQueueConnectionState } from '../../../redis/connection-state-log';
+import { JOB_LOCK, SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
 import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
 import { closeWorker, InFlight } from '../worker-shutdown';
 import { DeliveryStore } from './delivery-store';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
-const MAX_DELIVERY_MS = 30_000;
-
 /**
  * Runs one attempt per job. A failed attempt with retries left moves the same job to the
  * delayed set (no BullMQ attempt used), so a delivery keeps one job id and one webhook-id.
  * Errors thrown here (Postgres down, …) are left to BullMQ's own retries.
  */
-// A killed worker's delivery is taken over once its lock expired (≤ 6 s), at the next stalled
-// check (every 1 s), which never takes a job whose lock is still there. The lock is renewed
-// every second, so a live worker keeps it through 5 s without renewals (Redis unreachable, a
-// blocked event loop); a shorter lock would send those deliveries twice (docs/operations.md).
 // The worker is built here rather than by @Processor: @nestjs/bullmq would give it the queue's
 // producer connection (docs/decisions.md, "Redis connections").
 @Injectable()
@@ -46,9 +41,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
     this.worker = workerOf(queue, (job, token) => this.process(job, token), {
       autorun: false,
       concurrency: config.get('WEBHOOK_WORKER_CONCURRENCY', { infer: true }),
-      lockDuration: 6_000,
-      lockRenewTime: 1_000,
-      stalledInterval: 1_000,
+      ...JOB_LOCK,
     });
     this.worker.on('failed', (job, error) => this.onFailed(job, error));
   }
@@ -61,7 +54,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
 
   /** SIGTERM: deliveries in flight finish first; each is bounded by its timeout (≤ 30 s). */
   beforeApplicationShutdown(): Promise<void> {
-    return closeWorker(this.worker, this.jobs, MAX_DELIVERY_MS + 5000, this.logger, 'deliveries');
+    return closeWorker(this.worker, this.jobs, SHUTDOWN_GRACE_MS, this.logger, 'deliveries');
   }
 
   /**

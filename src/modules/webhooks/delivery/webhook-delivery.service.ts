@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../../../config/app-config';
 import { MetricsService } from '../../../metrics/metrics.service';
+import { UNRECORDED_ATTEMPTS_ALLOWED } from '../delivery-lifecycle';
 import { signPayload } from '../signing/webhook-signer';
 import { unsendableHeaderName } from '../validation/webhook-headers';
 import { AttemptRecord, ClaimedDelivery, DeliveryStore, SECRET_UNREADABLE } from './delivery-store';
@@ -16,8 +17,6 @@ export type DeliveryOutcome =
   | { kind: 'dropped' };
 
 const GONE = 410;
-/** Claims beyond maxAttempts tolerated for attempts whose worker died before recording. */
-const UNRECORDED_ATTEMPTS_ALLOWED = 2;
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 /** One delivery attempt: claim the log, sign, POST, record the outcome and what follows. */

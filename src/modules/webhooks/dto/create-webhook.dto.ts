@@ -22,6 +22,7 @@ import { isValidSubscription } from '../events/event-catalog';
 import { customHeaderProblems, MAX_CUSTOM_HEADERS_BYTES } from '../validation/webhook-headers';
 import { secretProblem } from '../validation/webhook-secret';
 import { MAX_URL_LENGTH, webhookUrlProblem } from '../validation/webhook-url';
+import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from '../entities/retry-policy';
 import { RetryPolicyDto } from './retry-policy.dto';
 
 export class CreateWebhookDto {
@@ -82,11 +83,15 @@ export class CreateWebhookDto {
   @Type(() => RetryPolicyDto)
   retryPolicy?: RetryPolicyDto;
 
-  @ApiPropertyOptional({ minimum: 1000, maximum: 30000, default: 10000 })
+  @ApiPropertyOptional({
+    minimum: MIN_TIMEOUT_MS,
+    maximum: MAX_TIMEOUT_MS,
+    default: DEFAULT_TIMEOUT_MS,
+  })
   @IsOptional()
   @IsInt()
-  @Min(1000)
-  @Max(30000)
+  @Min(MIN_TIMEOUT_MS)
+  @Max(MAX_TIMEOUT_MS)
   timeoutMs?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, nullable: true, default: null })

@@ -5,9 +5,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { logQueueConnectionState } from '../../../redis/connection-state-log';
+import { ENQUEUE_TIMEOUT_MS } from '../delivery-lifecycle';
 import { DeliveryJobData, DeliveryRef, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 
-const ADD_TIMEOUT_MS = 2000;
 const BULK_SIZE = 1000;
 
 /**
@@ -47,8 +47,8 @@ export class DeliveryQueue {
         }));
         await withTimeout(
           this.queue.addBulk(jobs),
-          ADD_TIMEOUT_MS,
-          `Redis did not answer within ${ADD_TIMEOUT_MS} ms`,
+          ENQUEUE_TIMEOUT_MS,
+          `Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`,
         );
       }
       this.enqueueFailures.succeeded();

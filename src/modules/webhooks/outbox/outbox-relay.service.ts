@@ -4,17 +4,10 @@ import { DataSource } from 'typeorm';
 import { FailureStreak, streakMessages } from '../../../common/failure-streak';
 import { queryRows } from '../../../database/query-rows';
 import { MetricsService } from '../../../metrics/metrics.service';
+import { RELAY_GRACE_MS, RELAY_INTERVAL_MS } from '../delivery-lifecycle';
 import { DeliveryRef } from '../webhook-queue';
 import { DeliveryQueue } from './delivery-queue.service';
 
-const RELAY_INTERVAL_MS = 2000;
-/**
- * A due row this overdue has probably lost its job (Redis was down or lost its data, a process
- * died). Longer than a row takes from commit to job (the enqueue gives up after 2 s), so the
- * relay seldom looks up jobs that are on their way; one it does re-enqueue anyway is harmless:
- * the job id is the row's, and a row already final is never claimed again.
- */
-const RELAY_GRACE = '5 seconds';
 const BATCH = 500;
 /** One relay at a time across all processes; the others skip their turn. */
 export const RELAY_LOCK_KEY = 727_001;
@@ -61,7 +54,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
           manager,
           `SELECT id, webhook_id AS "webhookId" FROM webhook_logs
             WHERE status IN ('pending', 'sending', 'retrying')
-              AND next_attempt_at < now() - interval '${RELAY_GRACE}'
+              AND next_attempt_at < now() - interval '${RELAY_GRACE_MS} milliseconds'
               AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[]))
             ORDER BY next_attempt_at
             LIMIT ${BATCH}`,

@@ -5,6 +5,7 @@ import { logQueueConnectionState } from '../../../redis/connection-state-log';
 import { closeWorker, InFlight } from '../worker-shutdown';
 import { JobSchedulerKeeper, JobSchedulerSpec } from './job-scheduler-keeper';
 import { LogRetentionService } from './log-retention.service';
+import { SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
 
 export const MAINTENANCE_QUEUE = 'webhook-maintenance';
 const RETENTION_SCHEDULE: JobSchedulerSpec = {
@@ -12,11 +13,6 @@ const RETENTION_SCHEDULE: JobSchedulerSpec = {
   repeat: { every: 3_600_000 },
   template: { name: 'log-retention', opts: { removeOnComplete: 100, removeOnFail: 100 } },
 };
-/**
- * The same 35 s the delivery workers get (docs/operations.md). Each DELETE is a short batch; a
- * run cut off here is only a stalled job, and the next run deletes what it left.
- */
-const SHUTDOWN_GRACE_MS = 35_000;
 
 /**
  * A BullMQ job scheduler runs the retention hourly. It is one scheduler per deployment (same
@@ -48,6 +44,8 @@ export class LogRetentionProcessor
 
   beforeApplicationShutdown(): Promise<void> {
     this.scheduler.stop();
+    // The delivery workers' grace. Each DELETE is a short batch; a run cut off by it is only a
+    // stalled job, and the next run deletes what it left.
     return closeWorker(this.worker, this.runs, SHUTDOWN_GRACE_MS, this.logger, 'retention runs');
   }
 
