@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { withTimeout } from '../../src/common/with-timeout';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -105,7 +106,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<C
       WORKER_ENABLED: 'true',
       DB_MIGRATIONS_RUN: 'false',
       // The readiness line below is logged at info.
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: env.LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -133,17 +134,18 @@ export async function stopWithin(
   }
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   child.kill(signal);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<null>((resolve) => (timer = setTimeout(resolve, timeoutMs, null)));
-  const result = await Promise.race([exited, timedOut]);
-  clearTimeout(timer);
-  if (result === null) {
+  try {
+    const [code, exitSignal] = await withTimeout(
+      exited,
+      timeoutMs,
+      `process did not exit within ${timeoutMs} ms of ${signal}`,
+    );
+    return { code, signal: exitSignal };
+  } catch (error) {
     child.kill('SIGKILL');
     await exited;
-    throw new Error(`process did not exit within ${timeoutMs} ms of ${signal}`);
+    throw error;
   }
-  const [code, exitSignal] = result;
-  return { code, signal: exitSignal };
 }
 
 export async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
