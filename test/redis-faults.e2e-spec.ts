@@ -62,10 +62,14 @@ describe('Redis faults (e2e)', () => {
     if (redis.exitCode !== null || redis.signalCode !== null) redis = await startRedis(redisPort);
   }
 
-  async function startWorker(concurrency: number): Promise<Worker> {
+  async function startWorker(
+    concurrency: number,
+    env: Record<string, string> = {},
+  ): Promise<Worker> {
     const child = await startWorkerProcess({
       ...redisEnv,
       WEBHOOK_WORKER_CONCURRENCY: String(concurrency),
+      ...env,
     });
     const worker = { child, output: new ProcessOutput(child) };
     workers.push(worker);
@@ -163,13 +167,12 @@ describe('Redis faults (e2e)', () => {
 
   it('on SIGTERM with Redis down, records the deliveries in flight and exits 0', async () => {
     const concurrency = 4;
-    const worker = await startWorker(concurrency);
+    // At debug, the worker says when its scheduler check sends a command.
+    const worker = await startWorker(concurrency, { LOG_LEVEL: 'debug' });
     const events = 6;
     const tenantId = randomUUID();
-    // Redis stays down longer than the maintenance queue's scheduler check, so that queue too
-    // has a command waiting for Redis at SIGTERM; the receiver answers a few seconds later.
-    const outageMs = SCHEDULER_CHECK_INTERVAL_MS + 1000;
-    const webhook = await slowWebhook(tenantId, concurrency, outageMs + 5000);
+    // The receiver answers after the next scheduler check, at most one interval away.
+    const webhook = await slowWebhook(tenantId, concurrency, SCHEDULER_CHECK_INTERVAL_MS + 6000);
     const eventIds = await trigger(tenantId, events);
 
     await receiver.waitFor(concurrency, webhook.path, 30_000);
@@ -177,8 +180,17 @@ describe('Redis faults (e2e)', () => {
       sending: concurrency,
       pending: events - concurrency,
     });
+    let checksWhileDown = 0;
+    worker.child.stdout!.on('data', (chunk: Buffer) => {
+      checksWhileDown += chunk.toString().split('Checking that job scheduler').length - 1;
+    });
     await stop(redis, 'SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, outageMs));
+    // Until the maintenance queue too has a command waiting for Redis at SIGTERM.
+    await waitUntil(
+      async () => checksWhileDown,
+      (n) => n > 0,
+      SCHEDULER_CHECK_INTERVAL_MS + 5000,
+    );
 
     expect(await stopWithin(worker.child, SHUTDOWN_BOUND_MS)).toEqual({ code: 0, signal: null });
     expect(worker.output.recent()).toContain(

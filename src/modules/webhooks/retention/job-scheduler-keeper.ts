@@ -45,6 +45,7 @@ export class JobSchedulerKeeper {
   /** Registers the scheduler again if Redis no longer has it. */
   check(): void {
     this.run(async () => {
+      this.logger.debug(`Checking that job scheduler ${this.spec.id} is in Redis`);
       if (!(await this.queue.getJobScheduler(this.spec.id))) {
         await this.register();
         this.logger.warn(`Job scheduler ${this.spec.id} was missing from Redis: registered again`);
