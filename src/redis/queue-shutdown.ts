@@ -1,5 +1,3 @@
-import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
 import { Queue, RedisClient } from 'bullmq';
 import type Redis from 'ioredis';
 import { withTimeout } from '../common/with-timeout';
@@ -32,22 +30,4 @@ export async function dropConnectionIfUnreachable(queue: Queue): Promise<void> {
     () => null,
   );
   if (client && !(await isConnectionReady(backend.client))) await backend.close(true);
-}
-
-/**
- * Provided by WebhooksModule. Nest runs a module's shutdown hooks after those of the modules
- * that import it, and every beforeApplicationShutdown before any onApplicationShutdown: so this
- * runs after WebhookWorkerModule's workers stopped and before @nestjs/bullmq closes each queue.
- */
-@Injectable()
-export class QueueShutdown implements BeforeApplicationShutdown {
-  constructor(private readonly discovery: DiscoveryService) {}
-
-  async beforeApplicationShutdown(): Promise<void> {
-    const queues = this.discovery
-      .getProviders()
-      .map(({ instance }) => instance as unknown)
-      .filter((instance): instance is Queue => instance instanceof Queue);
-    await Promise.all(queues.map(dropConnectionIfUnreachable));
-  }
 }

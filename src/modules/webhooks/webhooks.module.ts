@@ -1,11 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config';
 import { producerConnection } from '../../redis/bullmq-connections';
-import { QueueShutdown } from '../../redis/queue-shutdown';
 import { DeliveryStore } from './delivery/delivery-store';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookHttpClient } from './delivery/webhook-http-client';
@@ -47,7 +45,6 @@ import { WebhooksService } from './webhooks.service';
         defaultJobOptions: DELIVERY_JOB_OPTIONS,
       }),
     }),
-    DiscoveryModule,
   ],
   // QueueAdminController first: its `queue/*` routes must win over `:id` and `:id/stats`.
   controllers: [QueueAdminController, WebhooksController, WebhookDeliveriesController],
@@ -69,8 +66,6 @@ import { WebhooksService } from './webhooks.service';
     WebhookMetricsCollector,
     WebhookSecretCipher,
     PlaintextSecretEncryption,
-    // Here rather than in the host app: with Redis down, SIGTERM would otherwise exit 1.
-    QueueShutdown,
   ],
   exports: [
     WebhooksService,

@@ -2,9 +2,10 @@ import { FailureStreak, streakMessages } from '../../../common/failure-streak';
 import { MicroBatcher } from '../../../common/micro-batcher';
 import { withTimeout } from '../../../common/with-timeout';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { logQueueConnectionState } from '../../../redis/connection-state-log';
+import { dropConnectionIfUnreachable } from '../../../redis/queue-shutdown';
 import { ENQUEUE_TIMEOUT_MS } from '../delivery-lifecycle';
 import { DeliveryJobData, DeliveryRef, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 
@@ -15,7 +16,7 @@ const BULK_SIZE = 1000;
  * Redis are logged, not thrown: the rows stay pending in Postgres and the relay enqueues them.
  */
 @Injectable()
-export class DeliveryQueue {
+export class DeliveryQueue implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryQueue.name);
   private readonly enqueueFailures = new FailureStreak(
     this.logger,
@@ -24,6 +25,15 @@ export class DeliveryQueue {
 
   constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>) {
     logQueueConnectionState('delivery queue', queue, this.logger);
+  }
+
+  /**
+   * Before @nestjs/bullmq closes the queue, whose QUIT would fail or hang with Redis away. Nest
+   * runs this module's hooks after those of WebhookWorkerModule, which imports it, so the
+   * delivery worker has stopped by then.
+   */
+  beforeApplicationShutdown(): Promise<void> {
+    return dropConnectionIfUnreachable(this.queue);
   }
 
   /** Concurrent enqueues share one round trip to Redis. */

@@ -5,6 +5,7 @@ import { logQueueConnectionState } from '../../../redis/connection-state-log';
 import { closeWorker, InFlight } from '../worker-shutdown';
 import { JobSchedulerKeeper, JobSchedulerSpec } from './job-scheduler-keeper';
 import { LogRetentionService } from './log-retention.service';
+import { dropConnectionIfUnreachable } from '../../../redis/queue-shutdown';
 import { SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
 
 export const MAINTENANCE_QUEUE = 'webhook-maintenance';
@@ -29,7 +30,7 @@ export class LogRetentionProcessor
   private readonly runs = new InFlight();
 
   constructor(
-    @InjectQueue(MAINTENANCE_QUEUE) queue: Queue,
+    @InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue,
     private readonly retention: LogRetentionService,
   ) {
     super();
@@ -42,11 +43,13 @@ export class LogRetentionProcessor
     this.scheduler.start();
   }
 
-  beforeApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.scheduler.stop();
     // The delivery workers' grace. Each DELETE is a short batch; a run cut off by it is only a
     // stalled job, and the next run deletes what it left.
-    return closeWorker(this.worker, this.runs, SHUTDOWN_GRACE_MS, this.logger, 'retention runs');
+    await closeWorker(this.worker, this.runs, SHUTDOWN_GRACE_MS, this.logger, 'retention runs');
+    // A scheduler check may still wait for Redis; @nestjs/bullmq's close would wait behind it.
+    await dropConnectionIfUnreachable(this.queue);
   }
 
   async process(): Promise<{ deleted: number }> {
