@@ -9,7 +9,7 @@ import { typeOrmOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { workerConnection } from './redis/bullmq-connections';
+import { workerConnection } from './modules/webhooks/redis/bullmq-connections';
 import { RedisModule } from './redis/redis.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { MessagesModule } from './modules/messages/messages.module';

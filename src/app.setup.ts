@@ -3,9 +3,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mountBullBoard } from './admin/bull-board';
 import { MAX_BODY_BYTES } from './common/body-limit';
-import { HttpExceptionFilter } from './common/filters/http-exception.filter';
-import { rejectDeepJson } from './common/validation/reject-deep-json';
-import { RejectNulCharactersPipe } from './common/validation/reject-nul-characters.pipe';
+import { HttpExceptionFilter } from './modules/webhooks/http/webhooks-exception.filter';
+import { rejectDeepJson } from './modules/webhooks/http/validation/reject-deep-json';
+import { RejectNulCharactersPipe } from './modules/webhooks/http/validation/reject-nul-characters.pipe';
 import { REQUEST_LOGGER } from './logging/logging.module';
 
 /** Pipes, filters, body limits and API docs: shared by main.ts and the e2e tests. */

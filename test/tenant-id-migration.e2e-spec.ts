@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource, MigrationInterface } from 'typeorm';
-import { TenantIdsAsText1764000300000 } from '../src/database/migrations/1764000300000-TenantIdsAsText';
+import { TenantIdsAsText1764000300000 } from '../src/modules/webhooks/migrations/1764000300000-TenantIdsAsText';
 import { MIGRATIONS } from '../src/database/typeorm-options';
 import { BASE_DATABASE_URL, withDatabase } from './setup/test-env';
 

@@ -3,10 +3,10 @@ import { Campaign } from '../modules/campaigns/campaign.entity';
 import { Message } from '../modules/messages/message.entity';
 import { WebhookLog } from '../modules/webhooks/entities/webhook-log.entity';
 import { Webhook } from '../modules/webhooks/entities/webhook.entity';
-import { CreateWebhooks1764000000000 } from './migrations/1764000000000-CreateWebhooks';
+import { CreateWebhooks1764000000000 } from '../modules/webhooks/migrations/1764000000000-CreateWebhooks';
 import { CreateExampleProducers1764000100000 } from './migrations/1764000100000-CreateExampleProducers';
-import { EncryptWebhookSecrets1764000200000 } from './migrations/1764000200000-EncryptWebhookSecrets';
-import { TenantIdsAsText1764000300000 } from './migrations/1764000300000-TenantIdsAsText';
+import { EncryptWebhookSecrets1764000200000 } from '../modules/webhooks/migrations/1764000200000-EncryptWebhookSecrets';
+import { TenantIdsAsText1764000300000 } from '../modules/webhooks/migrations/1764000300000-TenantIdsAsText';
 
 /** Entities and migrations are listed, not globbed, so ts-jest, ts-node and dist load alike. */
 export const ENTITIES = [Webhook, WebhookLog, Message, Campaign];

@@ -1,4 +1,4 @@
-import { withTimeout } from '../common/with-timeout';
+import { withTimeout } from '../modules/webhooks/support/with-timeout';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { withTimeout } from '../common/with-timeout';
-import { GaugeSample, ScrapedGauge } from './scraped-gauge';
+import { withTimeout } from '../modules/webhooks/support/with-timeout';
+import { GaugeSample, ScrapedGauge } from '../modules/webhooks/metrics/scraped-gauge';
 
 export const DELIVERY_RESULTS = ['success', 'retry', 'failed', 'dropped'] as const;
 export type DeliveryResult = (typeof DELIVERY_RESULTS)[number];

@@ -2,7 +2,7 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { logClientConnectionState } from './connection-state-log';
+import { logClientConnectionState } from '../modules/webhooks/redis/connection-state-log';
 
 /** A shared Redis connection for everything that is not BullMQ (health, rate limits). */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { withTimeout } from '../../src/common/with-timeout';
+import { withTimeout } from '../../src/modules/webhooks/support/with-timeout';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
 import { TenantId } from '../../common/auth/tenant.decorator';
-import { UuidParam } from '../../common/validation/uuid-param';
+import { UuidParam } from '../webhooks/http/validation/uuid-param';
 import { CampaignsService } from './campaigns.service';
 import { CampaignResponse } from './dto/campaign.response';
 import { CreateCampaignDto } from './dto/create-campaign.dto';

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
 import { TenantId } from '../../common/auth/tenant.decorator';
-import { UuidParam } from '../../common/validation/uuid-param';
+import { UuidParam } from '../webhooks/http/validation/uuid-param';
 import { CreateMessageDto } from './dto/create-message.dto';
 import { MessageResponse } from './dto/message.response';
 import { UpdateMessageStatusDto } from './dto/update-message-status.dto';

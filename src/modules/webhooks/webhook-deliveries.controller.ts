@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
 import { TenantId } from '../../common/auth/tenant.decorator';
-import { Page } from '../../common/pagination/pagination.dto';
-import { UuidParam } from '../../common/validation/uuid-param';
+import { Page } from './http/pagination.dto';
+import { UuidParam } from './http/validation/uuid-param';
 import { ListLogsQuery } from './dto/list-logs.query';
 import { LogDetailResponse, LogPageResponse, LogResponse } from './dto/log.response';
 import { QueuedResponse, RecoverDto } from './dto/recover.dto';

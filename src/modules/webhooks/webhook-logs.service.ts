@@ -1,8 +1,8 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { Page } from '../../common/pagination/pagination.dto';
-import { queryRows } from '../../database/query-rows';
+import { Page } from './http/pagination.dto';
+import { queryRows } from './database/query-rows';
 import { ListLogsQuery } from './dto/list-logs.query';
 import { WebhookLog } from './entities/webhook-log.entity';
 import { DeliveryQueue } from './outbox/delivery-queue.service';

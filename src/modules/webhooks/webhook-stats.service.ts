@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../../database/query-rows';
+import { queryRows } from './database/query-rows';
 import { StatsPeriod, StatsResponse } from './dto/stats.dto';
 import { WebhookRegistryService } from './webhook-registry.service';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../../database/query-rows';
+import { queryRows } from './database/query-rows';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { TestWebhookDto, TestWebhookResponse } from './dto/test-webhook.dto';
 import { DeliverableEventType, sampleFor, TEST_EVENT_TYPE } from './events/event-catalog';

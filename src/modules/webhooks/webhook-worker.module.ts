@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../../config/app-config';
-import { workerConnection } from '../../redis/bullmq-connections';
+import { workerConnection } from './redis/bullmq-connections';
 import { WebhookDeliveryProcessor } from './delivery/webhook-delivery.processor';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { LogRetentionProcessor, MAINTENANCE_QUEUE } from './retention/log-retention.processor';

@@ -20,8 +20,8 @@ import {
 } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
 import { TenantId } from '../../common/auth/tenant.decorator';
-import { Page } from '../../common/pagination/pagination.dto';
-import { UuidParam } from '../../common/validation/uuid-param';
+import { Page } from './http/pagination.dto';
+import { UuidParam } from './http/validation/uuid-param';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { EventCatalogResponse } from './dto/event-catalog.response';
 import { ListWebhooksQuery } from './dto/list-webhooks.query';

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { MicroBatcher } from '../../common/micro-batcher';
-import { retryOnDeadlock } from '../../database/retry-on-deadlock';
+import { MicroBatcher } from './support/micro-batcher';
+import { retryOnDeadlock } from './database/retry-on-deadlock';
 import {
   isKnownEventType,
   subscriptionPatternsFor,

@@ -7,7 +7,7 @@ import {
   IsString,
   MaxLength,
 } from 'class-validator';
-import { Satisfies } from '../../../common/validation/satisfies.decorator';
+import { Satisfies } from '../../webhooks/http/validation/satisfies.decorator';
 import { MAX_EVENT_PAYLOAD_BYTES } from '../../webhooks/events/event-envelope';
 
 export const MAX_RECIPIENTS = 1000;

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MicroBatcher } from '../../../common/micro-batcher';
-import { queryRows } from '../../../database/query-rows';
-import { retryOnDeadlock } from '../../../database/retry-on-deadlock';
+import { MicroBatcher } from '../support/micro-batcher';
+import { queryRows } from '../database/query-rows';
+import { retryOnDeadlock } from '../database/retry-on-deadlock';
 import { RetryPolicy } from '../entities/retry-policy';
 import { DeliveryAttempt } from '../entities/webhook-log.entity';
 import { SecretDecryptionError } from '../secrets/secret-cipher';

@@ -9,8 +9,8 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import { AppConfig } from '../../../config/app-config';
-import { workerOf } from '../../../redis/bullmq-connections';
-import { logQueueConnectionState } from '../../../redis/connection-state-log';
+import { workerOf } from '../redis/bullmq-connections';
+import { logQueueConnectionState } from '../redis/connection-state-log';
 import { JOB_LOCK, SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
 import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';

@@ -17,7 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { Satisfies } from '../../../common/validation/satisfies.decorator';
+import { Satisfies } from '../http/validation/satisfies.decorator';
 import { isValidSubscription } from '../events/event-catalog';
 import { customHeaderProblems, MAX_CUSTOM_HEADERS_BYTES } from '../validation/webhook-headers';
 import { secretProblem } from '../validation/webhook-secret';

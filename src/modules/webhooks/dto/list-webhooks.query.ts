@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
-import { PaginationQueryDto } from '../../../common/pagination/pagination.dto';
-import { BooleanQuery } from '../../../common/validation/boolean-query';
-import { Satisfies } from '../../../common/validation/satisfies.decorator';
+import { PaginationQueryDto } from '../http/pagination.dto';
+import { BooleanQuery } from '../http/validation/boolean-query';
+import { Satisfies } from '../http/validation/satisfies.decorator';
 import { isValidSubscription } from '../events/event-catalog';
 
 export class ListWebhooksQuery extends PaginationQueryDto {

@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../common/validation/json-depth';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../support/json-depth';
 import { InvalidWebhookEventError } from '../webhook-event.error';
 import { DeliverableEventType, isKnownEventType, TEST_EVENT_TYPE } from './event-catalog';
 

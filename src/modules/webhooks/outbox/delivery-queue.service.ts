@@ -1,11 +1,11 @@
-import { FailureStreak, streakMessages } from '../../../common/failure-streak';
-import { MicroBatcher } from '../../../common/micro-batcher';
-import { withTimeout } from '../../../common/with-timeout';
+import { FailureStreak, streakMessages } from '../support/failure-streak';
+import { MicroBatcher } from '../support/micro-batcher';
+import { withTimeout } from '../support/with-timeout';
 import { InjectQueue } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { logQueueConnectionState } from '../../../redis/connection-state-log';
-import { dropConnectionIfUnreachable } from '../../../redis/queue-shutdown';
+import { logQueueConnectionState } from '../redis/connection-state-log';
+import { dropConnectionIfUnreachable } from '../redis/queue-shutdown';
 import { ENQUEUE_TIMEOUT_MS } from '../delivery-lifecycle';
 import { DeliveryJobData, DeliveryRef, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
 

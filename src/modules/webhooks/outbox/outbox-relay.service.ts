@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FailureStreak, streakMessages } from '../../../common/failure-streak';
-import { queryRows } from '../../../database/query-rows';
+import { FailureStreak, streakMessages } from '../support/failure-streak';
+import { queryRows } from '../database/query-rows';
 import { MetricsService } from '../../../metrics/metrics.service';
 import { RELAY_GRACE_MS, RELAY_INTERVAL_MS } from '../delivery-lifecycle';
 import { DeliveryRef } from '../webhook-queue';

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { queryRows } from '../../../database/query-rows';
+import { queryRows } from '../database/query-rows';
 import { DeliveryRef } from '../webhook-queue';
 
 /** One event to write to the outbox. */

@@ -1,11 +1,11 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { logQueueConnectionState } from '../../../redis/connection-state-log';
+import { logQueueConnectionState } from '../redis/connection-state-log';
 import { closeWorker, InFlight } from '../worker-shutdown';
 import { JobSchedulerKeeper, JobSchedulerSpec } from './job-scheduler-keeper';
 import { LogRetentionService } from './log-retention.service';
-import { dropConnectionIfUnreachable } from '../../../redis/queue-shutdown';
+import { dropConnectionIfUnreachable } from '../redis/queue-shutdown';
 import { SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
 
 export const MAINTENANCE_QUEUE = 'webhook-maintenance';

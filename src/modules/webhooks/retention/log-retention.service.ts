@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/app-config';
-import { queryRows } from '../../../database/query-rows';
+import { queryRows } from '../database/query-rows';
 
 /** Rows per DELETE: each statement is short, so no long lock blocks inserts or the workers. */
 export const RETENTION_BATCH = 5000;

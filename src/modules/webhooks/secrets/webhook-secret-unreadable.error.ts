@@ -1,4 +1,4 @@
-import { DomainError } from '../../../common/errors/domain-error';
+import { DomainError } from '../support/domain-error';
 
 /**
  * A webhook's stored secret does not decrypt with the configured keys (a key left out of the

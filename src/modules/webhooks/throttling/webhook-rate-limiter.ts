@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/app-config';
-import { queryRows } from '../../../database/query-rows';
+import { queryRows } from '../database/query-rows';
 import { REDIS_CLIENT } from '../../../redis/redis.module';
 
 /** How long a webhook's rateLimitPerSecond is trusted before it is read again. */

@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../../database/query-rows';
-import { MetricsService, QUEUE_STATES } from '../../metrics/metrics.service';
-import { QueueAdminService } from './queue-admin.service';
+import { queryRows } from '../database/query-rows';
+import { MetricsService, QUEUE_STATES } from '../../../metrics/metrics.service';
+import { QueueAdminService } from '../queue-admin.service';
 
 /**
  * The gauges read at scrape time: job counts of the delivery queue (Redis, counted as the

@@ -8,8 +8,8 @@ import {
 } from '@nestjs/common';
 import { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { MAX_BODY_LABEL } from '../body-limit';
-import { DomainError, DomainErrorKind } from '../errors/domain-error';
+import { MAX_BODY_LABEL } from '../../../common/body-limit';
+import { DomainError, DomainErrorKind } from '../support/domain-error';
 
 /** body-parser errors carry a status and a type; they are the client's mistake, not ours. */
 interface BodyParserError {

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Logger } from '@nestjs/common';
-import { InvalidWebhookEventError } from '../../modules/webhooks/webhook-event.error';
-import { WebhookLimitError } from '../../modules/webhooks/webhook-limit.error';
-import { MAX_BODY_BYTES } from '../body-limit';
-import { HttpExceptionFilter } from './http-exception.filter';
+import { InvalidWebhookEventError } from '../webhook-event.error';
+import { WebhookLimitError } from '../webhook-limit.error';
+import { MAX_BODY_BYTES } from '../../../common/body-limit';
+import { HttpExceptionFilter } from './webhooks-exception.filter';
 
 function answer(exception: unknown): { status: number; body: unknown } {
   const sent = { status: 0, body: undefined as unknown };

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../support/json-depth';
 
 /**
  * Express middleware for right after the JSON body parser (JSON.parse itself is iterative):

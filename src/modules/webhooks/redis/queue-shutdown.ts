@@ -1,6 +1,6 @@
 import { Queue, RedisClient } from 'bullmq';
 import type Redis from 'ioredis';
-import { withTimeout } from '../common/with-timeout';
+import { withTimeout } from '../support/with-timeout';
 
 /** How long shutdown waits for a queue's connection before treating it as never made. */
 const CONNECTION_CHECK_MS = 1000;

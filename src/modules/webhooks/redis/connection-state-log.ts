@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { FailureStreak } from '../common/failure-streak';
+import { FailureStreak } from '../support/failure-streak';
 import type { IQueueBackend } from 'bullmq';
 
 /** A BullMQ Queue or Worker: errors on itself, connection readiness on its backend. */
