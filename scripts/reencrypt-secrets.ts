@@ -11,11 +11,12 @@ import { parseEnv } from '../src/config/env';
 import { typeOrmOptions } from '../src/database/typeorm-options';
 import { SecretCipher, secretKeysFrom } from '../src/modules/webhooks/secrets/secret-cipher';
 import { reencryptSecrets } from '../src/modules/webhooks/secrets/secret-rows';
+import { secretKeysOf } from '../src/config/webhooks-options';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const env = parseEnv(process.env);
-  const cipher = new SecretCipher(secretKeysFrom(env));
+  const cipher = new SecretCipher(secretKeysFrom(secretKeysOf(env)));
   const dataSource = new DataSource({ ...typeOrmOptions(env), migrationsRun: false });
   await dataSource.initialize();
   try {

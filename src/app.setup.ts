@@ -1,11 +1,9 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mountBullBoard } from './admin/bull-board';
 import { MAX_BODY_BYTES } from './common/body-limit';
-import { HttpExceptionFilter } from './modules/webhooks/http/webhooks-exception.filter';
-import { rejectDeepJson } from './modules/webhooks/http/validation/reject-deep-json';
-import { RejectNulCharactersPipe } from './modules/webhooks/http/validation/reject-nul-characters.pipe';
+import { webhooksValidationPipes, WebhooksExceptionFilter } from './modules/webhooks';
 import { REQUEST_LOGGER } from './logging/logging.module';
 
 /** Pipes, filters, body limits and API docs: shared by main.ts and the e2e tests. */
@@ -14,20 +12,11 @@ export function setupApp(app: INestApplication): void {
   // First: every request gets an id and a log line, even one a body parser rejects.
   express.use(app.get(REQUEST_LOGGER));
   express.useBodyParser('json', { limit: MAX_BODY_BYTES });
-  // Before any pipe walks the parsed body recursively.
-  express.use(rejectDeepJson);
   express.useBodyParser('urlencoded', { limit: MAX_BODY_BYTES, extended: false });
   express.disable('x-powered-by');
-  app.useGlobalFilters(new HttpExceptionFilter());
-  app.useGlobalPipes(
-    new RejectNulCharactersPipe(),
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      stopAtFirstError: false,
-    }),
-  );
+  // The webhooks module's routes bring their own; the app's own routes follow the same rules.
+  app.useGlobalFilters(new WebhooksExceptionFilter());
+  app.useGlobalPipes(...webhooksValidationPipes());
   // Exit 0 once shutdown is done, instead of re-raising the signal.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   // After the body parsers: the admin login form is urlencoded.

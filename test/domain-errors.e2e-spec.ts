@@ -8,8 +8,7 @@ import { AppModule } from '../src/app.module';
 import { setupApp } from '../src/app.setup';
 import { JwtAuthGuard } from '../src/common/auth/jwt-auth.guard';
 import { TenantId } from '../src/common/auth/tenant.decorator';
-import { WebhooksModule } from '../src/modules/webhooks/webhooks.module';
-import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
+import { WebhooksService } from '../src/modules/webhooks';
 import { webhookBody } from './helpers/test-app';
 
 /**
@@ -27,7 +26,8 @@ class ContactsController {
   }
 }
 
-@Module({ imports: [WebhooksModule], controllers: [ContactsController] })
+// WebhooksModule.forRoot is global: a producer module injects WebhooksService without importing it.
+@Module({ controllers: [ContactsController] })
 class ContactsModule {}
 
 describe('Domain errors over HTTP (e2e)', () => {

@@ -1,12 +1,9 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:net';
-import { MAINTENANCE_QUEUE } from '../src/modules/webhooks/retention/log-retention.processor';
-import { createIsolatedTestApp } from './helpers/isolated';
+import { createIsolatedTestApp, withIsolatedModules } from './helpers/isolated';
 import { freePort, startRedis, startWorkerProcess, stop } from './helpers/processes';
 import { TestReceiver } from './helpers/receiver';
 import { webhookBody } from './helpers/test-app';
@@ -88,10 +85,16 @@ describe('Redis recovery (e2e)', () => {
     const port = await freePort();
     const redis = await startRedis(port);
     const url = `redis://127.0.0.1:${port}`;
-    const { t } = await createIsolatedTestApp({ REDIS_URL: url });
+    // The processor's class from the same fresh copy of the modules as the app.
+    const { t, queue } = await withIsolatedModules({ REDIS_URL: url }, async () => {
+      const { createTestApp } = await import('./helpers/test-app');
+      const { LogRetentionProcessor } =
+        await import('../src/modules/webhooks/retention/log-retention.processor');
+      const app = await createTestApp();
+      return { t: app, queue: app.app.get(LogRetentionProcessor).queue };
+    });
     const admin = new Redis(url);
     try {
-      const queue = t.app.get<Queue>(getQueueToken(MAINTENANCE_QUEUE));
       const schedulerIds = async () => (await queue.getJobSchedulers()).map((s) => s.key);
       await waitUntil(schedulerIds, (ids) => ids.includes('log-retention'));
 

@@ -1,7 +1,5 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { MAINTENANCE_QUEUE } from '../src/modules/webhooks/retention/log-retention.processor';
+import { LogRetentionProcessor } from '../src/modules/webhooks/retention/log-retention.processor';
 import {
   LogRetentionService,
   RETENTION_BATCH,
@@ -44,7 +42,7 @@ describe('Log retention (e2e)', () => {
   });
 
   it('is scheduled hourly by a BullMQ job scheduler', async () => {
-    const queue = t.app.get<Queue>(getQueueToken(MAINTENANCE_QUEUE));
+    const queue = t.app.get(LogRetentionProcessor).queue;
     // Registered without blocking boot, so it may land a moment after the app is up.
     const schedulers = await waitUntil(
       () => queue.getJobSchedulers(),

@@ -21,6 +21,7 @@ import { ReceivedRequest, TestReceiver } from './helpers/receiver';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
 import { appLogLines } from './setup/app-log-sink';
+import { secretKeysOf } from '../src/config/webhooks-options';
 
 const BASE = '/api/v1/webhooks';
 const FAST_RETRIES = { maxAttempts: 1, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 1000 };
@@ -36,7 +37,7 @@ describe('Secrets at rest (e2e)', () => {
   let webhooks: WebhooksService;
   let cipher: SecretCipher;
   /** The keys the app runs with (the same environment the app parsed). */
-  const keys = secretKeysFrom(parseEnv(process.env));
+  const keys = secretKeysFrom(secretKeysOf(parseEnv(process.env)));
 
   beforeAll(async () => {
     t = await createTestApp();

@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import { NextFunction, Request, Response } from 'express';
 import { ADMIN_ROLE, AuthContext } from '../common/auth/auth-context';
 import { JwtAuthGuard } from '../common/auth/jwt-auth.guard';
-import { WEBHOOK_DELIVERY_QUEUE } from '../modules/webhooks/webhook-queue';
+import { WEBHOOK_DELIVERY_QUEUE } from '../modules/webhooks';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 export const ADMIN_LOGIN_PATH = '/admin/login';

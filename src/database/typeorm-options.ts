@@ -1,21 +1,13 @@
 import { DataSourceOptions } from 'typeorm';
 import { Campaign } from '../modules/campaigns/campaign.entity';
 import { Message } from '../modules/messages/message.entity';
-import { WebhookLog } from '../modules/webhooks/entities/webhook-log.entity';
-import { Webhook } from '../modules/webhooks/entities/webhook.entity';
-import { CreateWebhooks1764000000000 } from '../modules/webhooks/migrations/1764000000000-CreateWebhooks';
+import { webhooksMigrations, WebhooksModule } from '../modules/webhooks';
 import { CreateExampleProducers1764000100000 } from './migrations/1764000100000-CreateExampleProducers';
-import { EncryptWebhookSecrets1764000200000 } from '../modules/webhooks/migrations/1764000200000-EncryptWebhookSecrets';
-import { TenantIdsAsText1764000300000 } from '../modules/webhooks/migrations/1764000300000-TenantIdsAsText';
 
 /** Entities and migrations are listed, not globbed, so ts-jest, ts-node and dist load alike. */
-export const ENTITIES = [Webhook, WebhookLog, Message, Campaign];
-export const MIGRATIONS = [
-  CreateWebhooks1764000000000,
-  CreateExampleProducers1764000100000,
-  EncryptWebhookSecrets1764000200000,
-  TenantIdsAsText1764000300000,
-];
+export const ENTITIES = [...WebhooksModule.entities, Message, Campaign];
+/** TypeORM runs them in the order of their timestamps, whatever the order here. */
+export const MIGRATIONS = [...webhooksMigrations, CreateExampleProducers1764000100000];
 
 /** The one TypeORM configuration, shared by the app and the migration CLI. */
 export function typeOrmOptions(env: {

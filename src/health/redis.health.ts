@@ -1,10 +1,7 @@
-import { withTimeout } from '../modules/webhooks/support/with-timeout';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.module';
-
-const PING_TIMEOUT_MS = 1000;
 
 @Injectable()
 export class RedisHealthIndicator {
@@ -16,11 +13,7 @@ export class RedisHealthIndicator {
   async isHealthy(key: string): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     try {
-      await withTimeout(
-        this.redis.ping(),
-        PING_TIMEOUT_MS,
-        `no answer within ${PING_TIMEOUT_MS} ms`,
-      );
+      await this.redis.ping();
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });

@@ -1,11 +1,13 @@
-import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { logClientConnectionState } from '../modules/webhooks/redis/connection-state-log';
 
-/** A shared Redis connection for everything that is not BullMQ (health, rate limits). */
+/** The example app's own Redis connection, for its health check (the webhooks module has its own). */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/** A health check waits this long for Redis. */
+export const REDIS_COMMAND_TIMEOUT_MS = 1000;
 
 @Global()
 @Module({
@@ -13,17 +15,14 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
     {
       provide: REDIS_CLIENT,
       inject: [ConfigService],
-      // Commands fail at once while Redis is down instead of queueing in memory.
+      // Commands fail at once while Redis is down instead of queueing in memory, and give up
+      // after REDIS_COMMAND_TIMEOUT_MS when it does not answer.
       useFactory: (config: AppConfig) =>
-        logClientConnectionState(
-          'shared client',
-          new Redis(config.get('REDIS_URL', { infer: true }), {
-            enableOfflineQueue: false,
-            maxRetriesPerRequest: 1,
-            lazyConnect: false,
-          }),
-          new Logger('RedisModule'),
-        ),
+        new Redis(config.get('REDIS_URL', { infer: true }), {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+        }).on('error', () => undefined), // reported by the health check
     },
   ],
   exports: [REDIS_CLIENT],

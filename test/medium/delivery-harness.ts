@@ -1,12 +1,15 @@
 import { LoggerService } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { Test, TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppEnv, parseEnv } from '../../src/config/env';
 import { typeOrmOptions } from '../../src/database/typeorm-options';
-import { MetricsService } from '../../src/metrics/metrics.service';
+import { Registry } from 'prom-client';
+import { JwtAuthGuard } from '../../src/common/auth/jwt-auth.guard';
+import { webhooksOptionsFrom } from '../../src/config/webhooks-options';
+import { WebhookMetrics } from '../../src/modules/webhooks/metrics/webhook-metrics';
+import { WebhooksConfig } from '../../src/modules/webhooks/options/webhooks-config';
 import { DeliveryStore } from '../../src/modules/webhooks/delivery/delivery-store';
 import {
   DeliveryOutcome,
@@ -152,6 +155,7 @@ export async function startDeliveryHarness(
   env: Record<string, string> = {},
 ): Promise<DeliveryHarness> {
   const config: AppEnv = parseEnv({ ...process.env, ...env });
+  const options = webhooksOptionsFrom(config, {} as JwtAuthGuard, new Registry());
   const http = new ScriptedHttpClient();
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -163,8 +167,8 @@ export async function startDeliveryHarness(
       WebhookDeliveryService,
       DeliveryStore,
       WebhookSecretCipher,
-      MetricsService,
-      { provide: ConfigService, useValue: { get: (key: keyof AppEnv) => config[key] } },
+      { provide: WebhookMetrics, useValue: new WebhookMetrics() },
+      { provide: WebhooksConfig, useValue: WebhooksConfig.from(options) },
       { provide: WebhookHttpClient, useValue: http },
     ],
   })

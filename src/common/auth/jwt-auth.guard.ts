@@ -12,13 +12,22 @@ export class JwtAuthGuard implements CanActivate {
   constructor(private readonly jwt: JwtService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    await this.authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>());
+    return true;
+  }
+
+  /**
+   * The caller of a request, verified once and kept on it, or UnauthorizedException. Also the
+   * webhooks module's tenant and admin resolvers (webhooks-options.ts).
+   */
+  async authenticate(request: AuthenticatedRequest): Promise<AuthContext> {
+    if (request.auth) return request.auth;
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw new UnauthorizedException('Missing bearer token');
     }
     request.auth = await this.verify(token);
-    return true;
+    return request.auth;
   }
 
   /** The caller behind a token, or UnauthorizedException; also used by the admin UI's login. */

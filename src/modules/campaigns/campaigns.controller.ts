@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards, Param, ParseUUIDPipe } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -10,7 +10,6 @@ import {
 } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
 import { TenantId } from '../../common/auth/tenant.decorator';
-import { UuidParam } from '../webhooks/http/validation/uuid-param';
 import { CampaignsService } from './campaigns.service';
 import { CampaignResponse } from './dto/campaign.response';
 import { CreateCampaignDto } from './dto/create-campaign.dto';
@@ -43,7 +42,7 @@ export class CampaignsController {
   @ApiConflictResponse({ description: 'The campaign is not a draft' })
   async start(
     @TenantId() tenantId: string,
-    @UuidParam('id') id: string,
+    @Param('id', ParseUUIDPipe) id: string,
   ): Promise<CampaignResponse> {
     return CampaignResponse.from(await this.campaigns.start(tenantId, id));
   }

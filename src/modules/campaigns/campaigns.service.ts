@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { MessagesService } from '../messages/messages.service';
-import { WebhooksService } from '../webhooks/webhooks.service';
+import { WebhooksService } from '../webhooks';
 import { Campaign } from './campaign.entity';
 import { CampaignResponse } from './dto/campaign.response';
 import { CreateCampaignDto } from './dto/create-campaign.dto';

@@ -1,4 +1,4 @@
-import { Body, Controller, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Patch, Post, UseGuards, Param, ParseUUIDPipe } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -9,7 +9,6 @@ import {
 } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
 import { TenantId } from '../../common/auth/tenant.decorator';
-import { UuidParam } from '../webhooks/http/validation/uuid-param';
 import { CreateMessageDto } from './dto/create-message.dto';
 import { MessageResponse } from './dto/message.response';
 import { UpdateMessageStatusDto } from './dto/update-message-status.dto';
@@ -38,7 +37,7 @@ export class MessagesController {
   @ApiNotFoundResponse({ description: 'No such message for this tenant' })
   async updateStatus(
     @TenantId() tenantId: string,
-    @UuidParam('id') id: string,
+    @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateMessageStatusDto,
   ): Promise<MessageResponse> {
     return MessageResponse.from(await this.messages.updateStatus(tenantId, id, dto.status));

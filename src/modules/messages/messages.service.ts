@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { WebhooksService } from '../webhooks/webhooks.service';
+import { WebhooksService } from '../webhooks';
 import { CreateMessageDto } from './dto/create-message.dto';
 import { MessageResponse } from './dto/message.response';
 import { ReportedMessageStatus } from './dto/update-message-status.dto';

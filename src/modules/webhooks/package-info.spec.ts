@@ -18,5 +18,4 @@ describe('package-info', () => {
   it('gives deliveries a User-Agent with the package version', () => {
     expect(USER_AGENT).toBe(`Nest-Webhooks/${packageJson.version}`);
   });
-
 });

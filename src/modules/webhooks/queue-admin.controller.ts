@@ -1,15 +1,14 @@
-import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AdminGuard } from '../../common/auth/admin.guard';
-import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
+import { AdminGuard } from './http/webhooks-guards';
+import { WebhooksApi } from './http/webhooks-api';
 import { QueuePauseResponse, QueueStatsResponse } from './dto/queue-admin.response';
 import { QueuedResponse } from './dto/recover.dto';
 import { QueueAdminService } from './queue-admin.service';
@@ -19,11 +18,10 @@ import { QueueAdminService } from './queue-admin.service';
  * controllers so `queue/stats` is not taken for `:id/stats` with id "queue".
  */
 @ApiTags('webhook queue (admin)')
-@ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token' })
 @ApiForbiddenResponse({ description: 'The token lacks the admin role' })
-@UseGuards(JwtAuthGuard, AdminGuard)
-@Controller('api/v1/webhooks/queue')
+@WebhooksApi(AdminGuard)
+@Controller('webhooks/queue')
 export class QueueAdminController {
   constructor(private readonly queue: QueueAdminService) {}
 

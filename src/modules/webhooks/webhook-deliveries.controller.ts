@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
-import { TenantId } from '../../common/auth/tenant.decorator';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { TenantGuard } from './http/webhooks-guards';
+import { WebhooksApi } from './http/webhooks-api';
+import { TenantId } from './http/request-tenant';
 import { Page } from './http/pagination.dto';
 import { UuidParam } from './http/validation/uuid-param';
 import { ListLogsQuery } from './dto/list-logs.query';
@@ -15,9 +16,8 @@ import { WebhookTestService } from './webhook-test.service';
 
 /** Test sends, delivery logs, manual retries and statistics of one webhook. */
 @ApiTags('webhook deliveries')
-@ApiBearerAuth()
-@UseGuards(JwtAuthGuard)
-@Controller('api/v1/webhooks/:id')
+@WebhooksApi(TenantGuard)
+@Controller('webhooks/:id')
 export class WebhookDeliveriesController {
   constructor(
     private readonly tests: WebhookTestService,

@@ -1,10 +1,9 @@
-import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Page } from './http/pagination.dto';
-import { AppConfig } from '../../config/app-config';
+import { WebhooksConfig } from './options/webhooks-config';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { ListWebhooksQuery } from './dto/list-webhooks.query';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
@@ -45,9 +44,9 @@ export class WebhookRegistryService {
     @InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>,
     private readonly urlPolicy: WebhookUrlPolicy,
     private readonly cipher: WebhookSecretCipher,
-    @Inject(ConfigService) config: AppConfig,
+    config: WebhooksConfig,
   ) {
-    this.maxPerTenant = config.get('WEBHOOK_MAX_PER_TENANT', { infer: true });
+    this.maxPerTenant = config.maxWebhooksPerTenant;
   }
 
   async create(tenantId: string, dto: CreateWebhookDto): Promise<Webhook> {

@@ -1,25 +1,14 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Patch,
-  Post,
-  Put,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { JwtAuthGuard } from '../../common/auth/jwt-auth.guard';
-import { TenantId } from '../../common/auth/tenant.decorator';
+import { TenantGuard } from './http/webhooks-guards';
+import { WebhooksApi } from './http/webhooks-api';
+import { TenantId } from './http/request-tenant';
 import { Page } from './http/pagination.dto';
 import { UuidParam } from './http/validation/uuid-param';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
@@ -32,9 +21,8 @@ import { EVENT_CATALOG } from './events/event-catalog';
 import { WebhookRegistryService } from './webhook-registry.service';
 
 @ApiTags('webhooks')
-@ApiBearerAuth()
-@UseGuards(JwtAuthGuard)
-@Controller('api/v1/webhooks')
+@WebhooksApi(TenantGuard)
+@Controller('webhooks')
 export class WebhooksController {
   constructor(private readonly registry: WebhookRegistryService) {}
 

@@ -1,47 +1,70 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AppConfig } from '../../config/app-config';
-import { producerConnection } from './redis/bullmq-connections';
+import Redis from 'ioredis';
 import { DeliveryStore } from './delivery/delivery-store';
+import { WebhookDeliveryProcessor } from './delivery/webhook-delivery.processor';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookHttpClient } from './delivery/webhook-http-client';
 import { WebhookLog } from './entities/webhook-log.entity';
 import { Webhook } from './entities/webhook.entity';
+import { AdminGuard, TenantGuard } from './http/webhooks-guards';
+import { webhookRoutes } from './http/webhook-routes';
+import { WebhookMetrics } from './metrics/webhook-metrics';
+import { WebhookMetricsCollector } from './metrics/webhook-metrics.collector';
+import { WebhooksConfig } from './options/webhooks-config';
+import {
+  ConfigurableWebhooksModule,
+  WEBHOOKS_ASYNC_OPTIONS_TYPE,
+  WEBHOOKS_MODULE_OPTIONS,
+  WEBHOOKS_OPTIONS_TYPE,
+} from './options/webhooks-module-definition';
+import { WebhooksModuleOptions } from './options/webhooks-module-options';
 import { AfterCommitRegistration } from './outbox/after-commit.registration';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
+import { OutboxRelay } from './outbox/outbox-relay.service';
 import { QueueAdminController } from './queue-admin.controller';
 import { QueueAdminService } from './queue-admin.service';
+import { producerConnection } from './redis/bullmq-connections';
+import { WEBHOOKS_REDIS, webhooksRedisProvider } from './redis/webhooks-redis';
+import { LogRetentionProcessor } from './retention/log-retention.processor';
+import { LogRetentionService } from './retention/log-retention.service';
 import { PlaintextSecretEncryption } from './secrets/plaintext-secret-encryption';
 import { WebhookSecretCipher } from './secrets/webhook-secret-cipher';
+import { WebhookRateLimiter } from './throttling/webhook-rate-limiter';
 import { HostResolver } from './url-guard/host-resolver';
 import { UrlGuard } from './url-guard/url-guard';
 import { WebhookUrlPolicy } from './url-guard/webhook-url.policy';
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookLogsService } from './webhook-logs.service';
-import { WebhookMetricsCollector } from './metrics/webhook-metrics.collector';
 import { WebhookRegistryService } from './webhook-registry.service';
 import { WebhookStatsService } from './webhook-stats.service';
 import { WebhookTestService } from './webhook-test.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
+const entities = [Webhook, WebhookLog];
+
 /**
- * Import this module and inject WebhooksService to emit events. The delivery worker lives in
- * WebhookWorkerModule, loaded only in processes with WORKER_ENABLED.
+ * Webhooks for a Nest app: `WebhooksModule.forRoot(options)` (or forRootAsync) once in the
+ * app module, `WebhooksModule.forFeature({ events })` in each module that emits events, and
+ * WebhooksService injected where they happen. Global, so producers need no other import.
+ * The delivery worker, outbox relay and log retention run in processes with
+ * options.worker.enabled (the default).
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Webhook, WebhookLog]),
+    TypeOrmModule.forFeature(entities),
     BullModule.registerQueueAsync({
       name: WEBHOOK_DELIVERY_QUEUE,
-      inject: [ConfigService],
-      useFactory: (config: AppConfig) => ({
-        // Producers fail fast while Redis is down; the outbox relay catches up later. Its
-        // worker gets a worker's settings (workerOf).
-        connection: producerConnection(config.get('REDIS_URL', { infer: true })),
+      inject: [WebhooksConfig],
+      useFactory: (config: WebhooksConfig) => ({
+        // Its own prefix and connection, whatever the host's BullModule says. Producers fail
+        // fast while Redis is down (the outbox relay catches up later); the worker gets a
+        // worker's settings (workerOf).
+        prefix: config.queuePrefix,
+        connection: producerConnection(config.redisUrl),
         defaultJobOptions: DELIVERY_JOB_OPTIONS,
       }),
     }),
@@ -49,6 +72,19 @@ import { WebhooksService } from './webhooks.service';
   // QueueAdminController first: its `queue/*` routes must win over `:id` and `:id/stats`.
   controllers: [QueueAdminController, WebhooksController, WebhookDeliveriesController],
   providers: [
+    {
+      provide: WebhooksConfig,
+      inject: [WEBHOOKS_MODULE_OPTIONS],
+      useFactory: (options: WebhooksModuleOptions) => WebhooksConfig.from(options),
+    },
+    {
+      provide: WebhookMetrics,
+      inject: [WebhooksConfig],
+      useFactory: (config: WebhooksConfig) => new WebhookMetrics(config.metrics?.registry),
+    },
+    webhooksRedisProvider,
+    TenantGuard,
+    AdminGuard,
     WebhooksService,
     WebhookRegistryService,
     WebhookLogsService,
@@ -66,15 +102,40 @@ import { WebhooksService } from './webhooks.service';
     WebhookMetricsCollector,
     WebhookSecretCipher,
     PlaintextSecretEncryption,
+    // The worker role: idle unless options.worker.enabled.
+    WebhookDeliveryProcessor,
+    OutboxRelay,
+    WebhookRateLimiter,
+    LogRetentionService,
+    LogRetentionProcessor,
   ],
-  exports: [
-    WebhooksService,
-    WebhookDeliveryService,
-    DeliveryStore,
-    DeliveryQueue,
-    TypeOrmModule,
-    // The delivery queue, for WebhookWorkerModule's worker.
-    BullModule,
-  ],
+  exports: [WebhooksService, WebhooksConfig],
 })
-export class WebhooksModule {}
+export class WebhooksModule extends ConfigurableWebhooksModule implements OnApplicationShutdown {
+  /** The module's TypeORM entities, for the host's DataSource `entities`. */
+  static readonly entities = entities;
+
+  constructor(@Inject(WEBHOOKS_REDIS) private readonly redis: Redis) {
+    super();
+  }
+
+  static override forRoot(options: typeof WEBHOOKS_OPTIONS_TYPE): DynamicModule {
+    return WebhooksModule.mounted(super.forRoot(options));
+  }
+
+  static override forRootAsync(options: typeof WEBHOOKS_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return WebhooksModule.mounted(super.forRootAsync(options));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  private static mounted(module: DynamicModule): DynamicModule {
+    return {
+      ...module,
+      global: true,
+      imports: [...(module.imports ?? []), webhookRoutes(WebhooksModule)],
+    };
+  }
+}

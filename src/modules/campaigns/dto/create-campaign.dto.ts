@@ -6,9 +6,9 @@ import {
   IsNotEmpty,
   IsString,
   MaxLength,
+  ValidateBy,
 } from 'class-validator';
-import { Satisfies } from '../../webhooks/http/validation/satisfies.decorator';
-import { MAX_EVENT_PAYLOAD_BYTES } from '../../webhooks/events/event-envelope';
+import { MAX_EVENT_PAYLOAD_BYTES } from '../../webhooks';
 
 export const MAX_RECIPIENTS = 1000;
 /**
@@ -45,6 +45,12 @@ export class CreateCampaignDto {
   @IsString({ each: true })
   @IsNotEmpty({ each: true })
   @MaxLength(255, { each: true })
-  @Satisfies(recipientsSizeProblem)
+  @ValidateBy({
+    name: 'recipientsSize',
+    validator: {
+      validate: (value) => recipientsSizeProblem(value) === null,
+      defaultMessage: (args) => recipientsSizeProblem(args?.value) ?? '',
+    },
+  })
   recipients: string[];
 }

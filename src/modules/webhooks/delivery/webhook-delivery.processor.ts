@@ -1,14 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import {
   BeforeApplicationShutdown,
-  Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
-import { AppConfig } from '../../../config/app-config';
+import { WebhooksConfig } from '../options/webhooks-config';
 import { workerOf } from '../redis/bullmq-connections';
 import { logQueueConnectionState } from '../redis/connection-state-log';
 import { JOB_LOCK, SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
@@ -27,34 +25,41 @@ import { WebhookDeliveryService } from './webhook-delivery.service';
 // producer connection (docs/decisions.md, "Redis connections").
 @Injectable()
 export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly worker: Worker<DeliveryJobData>;
+  private running?: Worker<DeliveryJobData>;
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
   private readonly jobs = new InFlight();
 
   constructor(
-    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) queue: Queue<DeliveryJobData>,
+    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
     private readonly delivery: WebhookDeliveryService,
     private readonly rateLimiter: WebhookRateLimiter,
     private readonly store: DeliveryStore,
-    @Inject(ConfigService) config: AppConfig,
-  ) {
-    this.worker = workerOf(queue, (job, token) => this.process(job, token), {
-      autorun: false,
-      concurrency: config.get('WEBHOOK_WORKER_CONCURRENCY', { infer: true }),
-      ...JOB_LOCK,
-    });
-    this.worker.on('failed', (job, error) => this.onFailed(job, error));
+    private readonly config: WebhooksConfig,
+  ) {}
+
+  /** The BullMQ worker, in a process with options.worker.enabled. */
+  get worker(): Worker<DeliveryJobData> {
+    if (!this.running) throw new Error('The delivery worker is off (options.worker.enabled)');
+    return this.running;
   }
 
   onApplicationBootstrap(): void {
+    if (!this.config.workerEnabled) return;
+    this.running = workerOf(this.queue, (job, token) => this.process(job, token), {
+      autorun: false,
+      concurrency: this.config.workerConcurrency,
+      ...JOB_LOCK,
+    });
+    this.running.on('failed', (job, error) => this.onFailed(job, error));
     // Connection errors are retried by BullMQ; without a listener each one is printed raw.
-    logQueueConnectionState('delivery worker', this.worker, this.logger);
-    void this.worker.run();
+    logQueueConnectionState('delivery worker', this.running, this.logger);
+    void this.running.run();
   }
 
   /** SIGTERM: deliveries in flight finish first; each is bounded by its timeout (≤ 30 s). */
-  beforeApplicationShutdown(): Promise<void> {
-    return closeWorker(this.worker, this.jobs, SHUTDOWN_GRACE_MS, this.logger, 'deliveries');
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.running) return;
+    await closeWorker(this.running, this.jobs, SHUTDOWN_GRACE_MS, this.logger, 'deliveries');
   }
 
   /**

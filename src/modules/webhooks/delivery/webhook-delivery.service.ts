@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { AppConfig } from '../../../config/app-config';
-import { MetricsService } from '../../../metrics/metrics.service';
+import { Injectable, Logger } from '@nestjs/common';
+import { WebhooksConfig } from '../options/webhooks-config';
+import { WebhookMetrics } from '../metrics/webhook-metrics';
 import { UNRECORDED_ATTEMPTS_ALLOWED } from '../delivery-lifecycle';
 import { signPayload } from '../signing/webhook-signer';
 import { unsendableHeaderName } from '../validation/webhook-headers';
@@ -29,11 +28,11 @@ export class WebhookDeliveryService {
   constructor(
     private readonly store: DeliveryStore,
     private readonly http: WebhookHttpClient,
-    @Inject(ConfigService) config: AppConfig,
-    private readonly metrics: MetricsService,
+    config: WebhooksConfig,
+    private readonly metrics: WebhookMetrics,
   ) {
-    this.disableAfterFailures = config.get('WEBHOOK_DISABLE_AFTER_FAILURES', { infer: true });
-    this.disableAfterMs = config.get('WEBHOOK_DISABLE_AFTER_HOURS', { infer: true }) * 3_600_000;
+    this.disableAfterFailures = config.disableAfterFailures;
+    this.disableAfterMs = config.disableAfterHours * 3_600_000;
   }
 
   /** `test`: a single synchronous attempt from the test route, sent even to a disabled webhook. */

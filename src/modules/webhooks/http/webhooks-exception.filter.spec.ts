@@ -1,8 +1,7 @@
 import { ArgumentsHost, Logger } from '@nestjs/common';
 import { InvalidWebhookEventError } from '../webhook-event.error';
 import { WebhookLimitError } from '../webhook-limit.error';
-import { MAX_BODY_BYTES } from '../../../common/body-limit';
-import { HttpExceptionFilter } from './webhooks-exception.filter';
+import { WebhooksExceptionFilter } from './webhooks-exception.filter';
 
 function answer(exception: unknown): { status: number; body: unknown } {
   const sent = { status: 0, body: undefined as unknown };
@@ -17,19 +16,23 @@ function answer(exception: unknown): { status: number; body: unknown } {
     },
   };
   const host = { switchToHttp: () => ({ getResponse: () => response }) } as ArgumentsHost;
-  new HttpExceptionFilter().catch(exception, host);
+  new WebhooksExceptionFilter().catch(exception, host);
   return sent;
 }
 
-describe('HttpExceptionFilter', () => {
-  it('names the body limit the parsers are given when a body is too large', () => {
-    expect(MAX_BODY_BYTES).toBe(1024 * 1024);
-    expect(answer({ type: 'entity.too.large', status: 413 })).toEqual({
+describe('WebhooksExceptionFilter', () => {
+  it.each([
+    [1024 * 1024, 'Request body is larger than 1 MiB'],
+    [100 * 1024, 'Request body is larger than 100 KiB'],
+    [1000, 'Request body is larger than 1000 bytes'],
+    [undefined, 'Request body is too large'],
+  ])("names the body parser's limit (%s) when a body is too large", (limit, message) => {
+    expect(answer({ type: 'entity.too.large', status: 413, limit })).toEqual({
       status: 413,
       body: {
         statusCode: 413,
         error: 'Payload Too Large',
-        message: 'Request body is larger than 1 MiB',
+        message,
       },
     });
   });

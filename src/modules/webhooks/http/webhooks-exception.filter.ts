@@ -8,18 +8,19 @@ import {
 } from '@nestjs/common';
 import { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { MAX_BODY_LABEL } from '../../../common/body-limit';
 import { DomainError, DomainErrorKind } from '../support/domain-error';
 
 /** body-parser errors carry a status and a type; they are the client's mistake, not ours. */
 interface BodyParserError {
   type?: string;
   status?: number;
+  /** The parser's limit in bytes, on 'entity.too.large'. */
+  limit?: number;
 }
 
 const BODY_PARSER_ERRORS: Record<string, { status: number; message: string }> = {
   'entity.parse.failed': { status: 400, message: 'Malformed JSON in request body' },
-  'entity.too.large': { status: 413, message: `Request body is larger than ${MAX_BODY_LABEL}` },
+  'entity.too.large': { status: 413, message: 'Request body is too large' },
   'encoding.unsupported': { status: 415, message: 'Unsupported content encoding' },
   'charset.unsupported': { status: 415, message: 'Unsupported charset' },
   'request.aborted': { status: 400, message: 'Request aborted' },
@@ -36,8 +37,8 @@ const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, number> = {
  * kind; unknown errors are logged and answered 500 without detail.
  */
 @Catch()
-export class HttpExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger(HttpExceptionFilter.name);
+export class WebhooksExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(WebhooksExceptionFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
@@ -67,6 +68,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const parserError = exception as BodyParserError;
     const known = parserError?.type ? BODY_PARSER_ERRORS[parserError.type] : undefined;
+    if (known && parserError.type === 'entity.too.large' && parserError.limit) {
+      return {
+        statusCode: known.status,
+        message: `Request body is larger than ${bytesLabel(parserError.limit)}`,
+      };
+    }
     if (known) return { statusCode: known.status, message: known.message };
     if (
       typeof parserError?.status === 'number' &&
@@ -81,4 +88,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
   }
+}
+
+/** 1048576 → "1 MiB", 102400 → "100 KiB". */
+function bytesLabel(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }

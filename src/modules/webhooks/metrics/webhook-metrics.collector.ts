@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/query-rows';
-import { MetricsService, QUEUE_STATES } from '../../../metrics/metrics.service';
+import { QUEUE_STATES, WebhookMetrics } from './webhook-metrics';
 import { QueueAdminService } from '../queue-admin.service';
 
 /**
@@ -14,17 +14,17 @@ import { QueueAdminService } from '../queue-admin.service';
 @Injectable()
 export class WebhookMetricsCollector implements OnModuleInit {
   constructor(
-    private readonly metrics: MetricsService,
+    private readonly metrics: WebhookMetrics,
     private readonly queueAdmin: QueueAdminService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   onModuleInit(): void {
-    this.metrics.onScrape(this.metrics.queueJobs, async () => {
+    this.metrics.queueJobs.readWith(async () => {
       const stats = await this.queueAdmin.stats();
       return QUEUE_STATES.map((state) => ({ labels: { state }, value: stats[state] }));
     });
-    this.metrics.onScrape(this.metrics.relayLag, async () => {
+    this.metrics.relayLag.readWith(async () => {
       const [row] = await queryRows<{ lag: number }>(
         this.db,
         `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_attempt_at)), 0)::float8 AS lag

@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { FailureStreak, streakMessages } from '../support/failure-streak';
 import { queryRows } from '../database/query-rows';
-import { MetricsService } from '../../../metrics/metrics.service';
+import { WebhookMetrics } from '../metrics/webhook-metrics';
 import { RELAY_GRACE_MS, RELAY_INTERVAL_MS } from '../delivery-lifecycle';
 import { DeliveryRef } from '../webhook-queue';
 import { DeliveryQueue } from './delivery-queue.service';
+import { WebhooksConfig } from '../options/webhooks-config';
 
 const BATCH = 500;
 /** One relay at a time across all processes; the others skip their turn. */
@@ -27,10 +28,12 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: DeliveryQueue,
-    private readonly metrics: MetricsService,
+    private readonly metrics: WebhookMetrics,
+    private readonly config: WebhooksConfig,
   ) {}
 
   onModuleInit(): void {
+    if (!this.config.workerEnabled) return;
     this.timer = setInterval(() => void this.tick(), RELAY_INTERVAL_MS);
     this.timer.unref();
   }

@@ -1,12 +1,18 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Queue, Worker } from 'bullmq';
+import { SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
+import { WebhooksConfig } from '../options/webhooks-config';
+import { workerConnection, workerOf } from '../redis/bullmq-connections';
 import { logQueueConnectionState } from '../redis/connection-state-log';
+import { dropConnectionIfUnreachable } from '../redis/queue-shutdown';
 import { closeWorker, InFlight } from '../worker-shutdown';
 import { JobSchedulerKeeper, JobSchedulerSpec } from './job-scheduler-keeper';
 import { LogRetentionService } from './log-retention.service';
-import { dropConnectionIfUnreachable } from '../redis/queue-shutdown';
-import { SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
 
 export const MAINTENANCE_QUEUE = 'webhook-maintenance';
 const RETENTION_SCHEDULE: JobSchedulerSpec = {
@@ -15,46 +21,72 @@ const RETENTION_SCHEDULE: JobSchedulerSpec = {
   template: { name: 'log-retention', opts: { removeOnComplete: 100, removeOnFail: 100 } },
 };
 
+interface Running {
+  queue: Queue;
+  worker: Worker;
+  scheduler: JobSchedulerKeeper;
+}
+
 /**
  * A BullMQ job scheduler runs the retention hourly. It is one scheduler per deployment (same
  * id from every worker), so however many workers run, each run happens once; every worker
- * keeps it registered, even after Redis lost its data.
+ * keeps it registered, even after Redis lost its data. Only worker processes open its queue:
+ * its only producer is the scheduler keeper, and both wait for Redis.
  */
-@Processor(MAINTENANCE_QUEUE)
-export class LogRetentionProcessor
-  extends WorkerHost
-  implements OnApplicationBootstrap, BeforeApplicationShutdown
-{
+@Injectable()
+export class LogRetentionProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(LogRetentionProcessor.name);
-  private readonly scheduler: JobSchedulerKeeper;
   private readonly runs = new InFlight();
+  private running?: Running;
 
   constructor(
-    @InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue,
     private readonly retention: LogRetentionService,
-  ) {
-    super();
-    logQueueConnectionState('maintenance queue', queue, this.logger);
-    this.scheduler = new JobSchedulerKeeper(queue, RETENTION_SCHEDULE, this.logger);
+    private readonly config: WebhooksConfig,
+  ) {}
+
+  /** The maintenance queue and its worker, in a process with options.worker.enabled. */
+  get queue(): Queue {
+    return this.started().queue;
+  }
+
+  get worker(): Worker {
+    return this.started().worker;
   }
 
   onApplicationBootstrap(): void {
-    logQueueConnectionState('maintenance worker', this.worker, this.logger);
-    this.scheduler.start();
+    if (!this.config.workerEnabled) return;
+    const queue = new Queue(MAINTENANCE_QUEUE, {
+      prefix: this.config.queuePrefix,
+      connection: workerConnection(this.config.redisUrl),
+    });
+    logQueueConnectionState('maintenance queue', queue, this.logger);
+    const worker = workerOf(queue, () => this.process(), {});
+    logQueueConnectionState('maintenance worker', worker, this.logger);
+    const scheduler = new JobSchedulerKeeper(queue, RETENTION_SCHEDULE, this.logger);
+    this.running = { queue, worker, scheduler };
+    scheduler.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.scheduler.stop();
+    if (!this.running) return;
+    const { queue, worker, scheduler } = this.running;
+    scheduler.stop();
     // The delivery workers' grace. Each DELETE is a short batch; a run cut off by it is only a
     // stalled job, and the next run deletes what it left.
-    await closeWorker(this.worker, this.runs, SHUTDOWN_GRACE_MS, this.logger, 'retention runs');
-    // A scheduler check may still wait for Redis; @nestjs/bullmq's close would wait behind it.
-    await dropConnectionIfUnreachable(this.queue);
+    await closeWorker(worker, this.runs, SHUTDOWN_GRACE_MS, this.logger, 'retention runs');
+    // A scheduler check may still wait for Redis; closing would wait behind it.
+    await dropConnectionIfUnreachable(queue);
+    await queue.close();
   }
 
   async process(): Promise<{ deleted: number }> {
     // A run that would start after shutdown began is left to the next one.
     if (this.runs.closing) return { deleted: 0 };
     return { deleted: await this.runs.track(this.retention.deleteExpired()) };
+  }
+
+  private started(): Running {
+    if (!this.running) throw new Error('Log retention is off (options.worker.enabled)');
+    return this.running;
   }
 }

@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../../config/app-config';
+import { WebhooksConfig } from '../options/webhooks-config';
 import { queryRows } from '../database/query-rows';
 
 /** Rows per DELETE: each statement is short, so no long lock blocks inserts or the workers. */
@@ -16,9 +15,9 @@ export class LogRetentionService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(ConfigService) config: AppConfig,
+    config: WebhooksConfig,
   ) {
-    this.retentionDays = config.get('WEBHOOK_LOG_RETENTION_DAYS', { infer: true });
+    this.retentionDays = config.logRetentionDays;
   }
 
   /** Returns how many logs were deleted. Deliveries still in flight are kept whatever their age. */

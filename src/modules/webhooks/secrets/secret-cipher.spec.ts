@@ -126,10 +126,10 @@ describe('SecretCipher', () => {
     );
   });
 
-  it('is built from the parsed environment', () => {
+  it('is built from the base64 keys of the options', () => {
     const keys = secretKeysFrom({
-      WEBHOOK_SECRET_ENCRYPTION_KEY: NEW_KEY.toString('base64'),
-      WEBHOOK_SECRET_DECRYPTION_KEYS: [OLD_KEY.toString('base64'), OTHER_KEY.toString('base64')],
+      secretEncryptionKey: NEW_KEY.toString('base64'),
+      secretDecryptionKeys: [OLD_KEY.toString('base64'), OTHER_KEY.toString('base64')],
     });
     expect(keys).toEqual({ current: NEW_KEY, previous: [OLD_KEY, OTHER_KEY] });
     const fromEnv = new SecretCipher(keys);

@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { AppEnv } from '../../../config/env';
 
 const PREFIX = 'enc:';
 const VERSION = 'v1';
@@ -25,13 +24,14 @@ export function secretKeyId(key: Buffer): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 8);
 }
 
-/** The keys configured by WEBHOOK_SECRET_ENCRYPTION_KEY and WEBHOOK_SECRET_DECRYPTION_KEYS. */
-export function secretKeysFrom(
-  env: Pick<AppEnv, 'WEBHOOK_SECRET_ENCRYPTION_KEY' | 'WEBHOOK_SECRET_DECRYPTION_KEYS'>,
-): SecretKeys {
+/** The keys of options.secretEncryptionKey and options.secretDecryptionKeys (base64). */
+export function secretKeysFrom(options: {
+  secretEncryptionKey: string;
+  secretDecryptionKeys: string[];
+}): SecretKeys {
   return {
-    current: Buffer.from(env.WEBHOOK_SECRET_ENCRYPTION_KEY, 'base64'),
-    previous: env.WEBHOOK_SECRET_DECRYPTION_KEYS.map((key) => Buffer.from(key, 'base64')),
+    current: Buffer.from(options.secretEncryptionKey, 'base64'),
+    previous: options.secretDecryptionKeys.map((key) => Buffer.from(key, 'base64')),
   };
 }
 

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../../config/app-config';
+import { WebhooksConfig } from '../options/webhooks-config';
 import { queryRows } from '../database/query-rows';
-import { REDIS_CLIENT } from '../../../redis/redis.module';
+import { WEBHOOKS_REDIS } from '../redis/webhooks-redis';
 
 /** How long a webhook's rateLimitPerSecond is trusted before it is read again. */
 const SETTINGS_TTL_MS = 5000;
@@ -31,11 +30,11 @@ export class WebhookRateLimiter {
   private readonly keyPrefix: string;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(WEBHOOKS_REDIS) private readonly redis: Redis,
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(ConfigService) config: AppConfig,
+    config: WebhooksConfig,
   ) {
-    this.keyPrefix = `${config.get('QUEUE_PREFIX', { infer: true })}:rate-limit:`;
+    this.keyPrefix = `${config.queuePrefix}:rate-limit:`;
   }
 
   /** Milliseconds to wait before this webhook may be sent to; 0 when it is not limited. */

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { LookupFunction } from 'node:net';
-import { AppConfig } from '../../../config/app-config';
+import { WebhooksConfig } from '../options/webhooks-config';
 import { AddressPolicy } from './address-policy';
 import { HostResolver, ResolvedAddress } from './host-resolver';
 
@@ -24,11 +23,11 @@ export class UrlGuard {
 
   constructor(
     private readonly resolver: HostResolver,
-    @Inject(ConfigService) config: AppConfig,
+    config: WebhooksConfig,
   ) {
     this.policy = new AddressPolicy({
-      allowPrivate: config.get('WEBHOOK_ALLOW_PRIVATE_URLS', { infer: true }),
-      allowedHosts: config.get('WEBHOOK_ALLOWED_HOSTS', { infer: true }),
+      allowPrivate: config.allowPrivateUrls,
+      allowedHosts: config.allowedHosts,
     });
   }
 

@@ -1,6 +1,5 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { AppConfig } from '../../../config/app-config';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { WebhooksConfig } from '../options/webhooks-config';
 import { BlockedAddressError, UrlGuard } from './url-guard';
 
 /** Deployment rules for target URLs, on top of the syntax rules in the DTO. */
@@ -10,9 +9,9 @@ export class WebhookUrlPolicy {
 
   constructor(
     private readonly guard: UrlGuard,
-    @Inject(ConfigService) config: AppConfig,
+    config: WebhooksConfig,
   ) {
-    this.requireHttps = config.get('WEBHOOK_REQUIRE_HTTPS', { infer: true });
+    this.requireHttps = config.requireHttps;
   }
 
   async assertAllowed(url: string): Promise<void> {

@@ -1,30 +1,35 @@
 import { Logger } from '@nestjs/common';
-import { MetricsService, PROBE_TIMEOUT_MS } from './metrics.service';
+import { Registry } from 'prom-client';
+import { PROBE_TIMEOUT_MS } from './scraped-gauge';
+import { WebhookMetrics } from './webhook-metrics';
 
 const samplesOf = (text: string, name: string) =>
   text.split('\n').filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`));
 
-describe('MetricsService', () => {
+describe('WebhookMetrics', () => {
   let debug: jest.SpyInstance;
   beforeEach(() => {
     debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
   });
   afterEach(() => debug.mockRestore());
 
-  it('exports every delivery outcome at 0 from the start, next to the default process metrics', async () => {
-    const text = await new MetricsService().render();
+  const render = (metrics: WebhookMetrics) => metrics.registry.metrics();
+
+  it('exports every delivery outcome at 0 from the start, on the registry it is given', async () => {
+    const registry = new Registry();
+    const text = await render(new WebhookMetrics(registry));
     expect(samplesOf(text, 'webhook_deliveries_total')).toEqual([
       'webhook_deliveries_total{result="success"} 0',
       'webhook_deliveries_total{result="retry"} 0',
       'webhook_deliveries_total{result="failed"} 0',
       'webhook_deliveries_total{result="dropped"} 0',
     ]);
-    expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
+    expect(await registry.metrics()).toBe(text);
   });
 
   it('keeps a registry per instance, so two apps in one process do not collide', async () => {
-    const one = new MetricsService();
-    const two = new MetricsService();
+    const one = new WebhookMetrics();
+    const two = new WebhookMetrics();
     one.recordDelivery('success');
     expect(await one.registry.getSingleMetricAsString('webhook_deliveries_total')).toContain(
       'webhook_deliveries_total{result="success"} 1',
@@ -35,18 +40,18 @@ describe('MetricsService', () => {
   });
 
   it('replaces a scraped gauge with what its probe read, on every scrape', async () => {
-    const metrics = new MetricsService();
+    const metrics = new WebhookMetrics();
     let lag = 12.5;
-    metrics.onScrape(metrics.relayLag, async () => [{ value: lag }]);
-    metrics.onScrape(metrics.queueJobs, async () => [
+    metrics.relayLag.readWith(async () => [{ value: lag }]);
+    metrics.queueJobs.readWith(async () => [
       { labels: { state: 'waiting' }, value: 3 },
       { labels: { state: 'delayed' }, value: 1 },
     ]);
-    expect(samplesOf(await metrics.render(), 'webhook_outbox_relay_lag_seconds')).toEqual([
+    expect(samplesOf(await render(metrics), 'webhook_outbox_relay_lag_seconds')).toEqual([
       'webhook_outbox_relay_lag_seconds 12.5',
     ]);
     lag = 0;
-    const text = await metrics.render();
+    const text = await render(metrics);
     expect(samplesOf(text, 'webhook_outbox_relay_lag_seconds')).toEqual([
       'webhook_outbox_relay_lag_seconds 0',
     ]);
@@ -57,15 +62,15 @@ describe('MetricsService', () => {
   });
 
   it('leaves a gauge out of the scrape, not at 0 or stale, when its probe fails', async () => {
-    const metrics = new MetricsService();
+    const metrics = new WebhookMetrics();
     let fail = false;
-    metrics.onScrape(metrics.relayLag, async () => {
+    metrics.relayLag.readWith(async () => {
       if (fail) throw new Error('Postgres is down');
       return [{ value: 7 }];
     });
-    expect(samplesOf(await metrics.render(), 'webhook_outbox_relay_lag_seconds')).toHaveLength(1);
+    expect(samplesOf(await render(metrics), 'webhook_outbox_relay_lag_seconds')).toHaveLength(1);
     fail = true;
-    const text = await metrics.render();
+    const text = await render(metrics);
     expect(text).toContain('# TYPE webhook_outbox_relay_lag_seconds gauge');
     expect(samplesOf(text, 'webhook_outbox_relay_lag_seconds')).toEqual([]);
     expect(debug).toHaveBeenCalledWith(expect.stringContaining('Postgres is down'));
@@ -76,10 +81,10 @@ describe('MetricsService', () => {
     afterEach(() => jest.useRealTimers());
 
     it(`gives up on it after ${PROBE_TIMEOUT_MS} ms and still renders the rest`, async () => {
-      const metrics = new MetricsService();
-      metrics.onScrape(metrics.queueJobs, () => new Promise(() => undefined));
-      metrics.onScrape(metrics.relayLag, async () => [{ value: 1 }]);
-      const rendering = metrics.render();
+      const metrics = new WebhookMetrics();
+      metrics.queueJobs.readWith(() => new Promise(() => undefined));
+      metrics.relayLag.readWith(async () => [{ value: 1 }]);
+      const rendering = render(metrics);
       await jest.advanceTimersByTimeAsync(PROBE_TIMEOUT_MS);
       const text = await rendering;
       expect(samplesOf(text, 'webhook_queue_jobs')).toEqual([]);

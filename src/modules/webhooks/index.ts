@@ -1,0 +1,23 @@
+/**
+ * The package's public surface: everything a host app imports. The rest of this folder is
+ * internal and may change in any release.
+ */
+export { WebhooksModule } from './webhooks.module';
+export { WebhooksService } from './webhooks.service';
+export type { TriggerOptions, TriggerResult } from './webhooks.service';
+export { webhooksMigrations } from './migrations/webhooks-migrations';
+export type {
+  AdminResolver,
+  TenantResolver,
+  WebhooksModuleOptions,
+} from './options/webhooks-module-options';
+export { WebhooksOptionsError } from './options/webhooks-config';
+export { isAllowedHostEntry, isSecretEncryptionKey } from './options/option-rules';
+export type { WebhookEventDefinition } from './events/event-definition';
+export type { WebhookEventType } from './events/event-types';
+export { MAX_EVENT_PAYLOAD_BYTES } from './events/event-envelope';
+/** The BullMQ queue of deliveries (`getQueueToken(WEBHOOK_DELIVERY_QUEUE)`), for a dashboard. */
+export { WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';
+// For hosts that want the module's error shape and input rules on their own routes too.
+export { WebhooksExceptionFilter } from './http/webhooks-exception.filter';
+export { webhooksValidationPipes } from './http/webhooks-api';

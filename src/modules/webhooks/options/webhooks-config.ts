@@ -1,0 +1,160 @@
+import { AdminResolver, TenantResolver, WebhooksModuleOptions } from './webhooks-module-options';
+import { WebhookEventDefinition } from '../events/event-definition';
+import { ENCRYPTION_KEY_RULE, isAllowedHostEntry, isSecretEncryptionKey } from './option-rules';
+
+export class WebhooksOptionsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid WebhooksModule options:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'WebhooksOptionsError';
+  }
+}
+
+const QUEUE_PREFIX = /^[A-Za-z0-9_.-]{1,64}$/;
+const ROUTE_PREFIX = /^[A-Za-z0-9_.~-]+(\/[A-Za-z0-9_.~-]+)*$/;
+
+/**
+ * The module's options, validated, with every default applied: the only configuration the
+ * module's code reads. Built once per module instance by `WebhooksConfig.from`.
+ */
+export class WebhooksConfig {
+  readonly redisUrl: string;
+  readonly queuePrefix: string;
+  readonly secretEncryptionKey: string;
+  readonly secretDecryptionKeys: string[];
+  readonly tenant: TenantResolver;
+  readonly isAdmin: AdminResolver;
+  readonly workerEnabled: boolean;
+  readonly workerConcurrency: number;
+  /** '' for no prefix. */
+  readonly routePrefix: string;
+  readonly allowPrivateUrls: boolean;
+  readonly allowedHosts: string[];
+  readonly requireHttps: boolean;
+  readonly logRetentionDays: number;
+  readonly disableAfterFailures: number;
+  readonly disableAfterHours: number;
+  readonly maxWebhooksPerTenant: number;
+  readonly events: WebhookEventDefinition[];
+  readonly metrics?: WebhooksModuleOptions['metrics'];
+
+  private constructor(options: WebhooksModuleOptions, problems: string[]) {
+    const check = <T>(name: string, value: T, ok: (value: T) => boolean, rule: string): T => {
+      if (!ok(value)) problems.push(`${name}: ${rule}`);
+      return value;
+    };
+    const integer = (name: string, value: unknown, fallback: number, min: number, max: number) =>
+      check(
+        name,
+        value ?? fallback,
+        (v) => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max,
+        `must be an integer from ${min} to ${max}`,
+      ) as number;
+    const flag = (name: string, value: unknown, fallback: boolean) =>
+      check(
+        name,
+        value ?? fallback,
+        (v) => typeof v === 'boolean',
+        'must be true or false',
+      ) as boolean;
+    const fn = <T>(name: string, value: unknown, fallback?: T) =>
+      check(name, value ?? fallback, (v) => typeof v === 'function', 'must be a function') as T;
+
+    this.redisUrl = check(
+      'redis.url',
+      options.redis?.url,
+      isRedisUrl,
+      'must be a redis:// or rediss:// URL',
+    );
+    this.queuePrefix = check(
+      'queuePrefix',
+      options.queuePrefix ?? 'webhooks',
+      (v) => typeof v === 'string' && QUEUE_PREFIX.test(v),
+      'letters, digits, "_", "." and "-" only, at most 64',
+    );
+    this.secretEncryptionKey = check(
+      'secretEncryptionKey',
+      options.secretEncryptionKey,
+      (v) => typeof v === 'string' && isSecretEncryptionKey(v),
+      ENCRYPTION_KEY_RULE,
+    );
+    this.secretDecryptionKeys = check(
+      'secretDecryptionKeys',
+      options.secretDecryptionKeys ?? [],
+      (v) =>
+        Array.isArray(v) && v.every((key) => typeof key === 'string' && isSecretEncryptionKey(key)),
+      `each key ${ENCRYPTION_KEY_RULE}`,
+    );
+    this.tenant = fn<TenantResolver>('tenant', options.tenant);
+    this.isAdmin = fn<AdminResolver>('isAdmin', options.isAdmin, () => false);
+    this.workerEnabled = flag('worker.enabled', options.worker?.enabled, true);
+    this.workerConcurrency = integer(
+      'worker.concurrency',
+      options.worker?.concurrency,
+      50,
+      1,
+      1000,
+    );
+    this.routePrefix = check(
+      'routePrefix',
+      (options.routePrefix ?? 'api/v1').replace(/^\/+|\/+$/g, ''),
+      (v) => v === '' || ROUTE_PREFIX.test(v),
+      'path segments of letters, digits, "_", ".", "~" and "-", separated by "/"',
+    );
+    this.allowPrivateUrls = flag('allowPrivateUrls', options.allowPrivateUrls, false);
+    this.allowedHosts = check(
+      'allowedHosts',
+      (options.allowedHosts ?? []).map((host) => String(host).trim().toLowerCase()),
+      (hosts) => hosts.every(isAllowedHostEntry),
+      'each entry must be a hostname, an IP address or a CIDR',
+    );
+    this.requireHttps = flag('requireHttps', options.requireHttps, true);
+    this.logRetentionDays = integer('logRetentionDays', options.logRetentionDays, 30, 1, 3650);
+    this.disableAfterFailures = integer(
+      'autoDisable.afterFailures',
+      options.autoDisable?.afterFailures,
+      20,
+      1,
+      1_000_000,
+    );
+    this.disableAfterHours = check(
+      'autoDisable.afterHours',
+      options.autoDisable?.afterHours ?? 24,
+      (v) => typeof v === 'number' && v >= 0 && v <= 24 * 365,
+      'must be a number of hours from 0 to 8760',
+    );
+    this.maxWebhooksPerTenant = integer(
+      'maxWebhooksPerTenant',
+      options.maxWebhooksPerTenant,
+      50,
+      1,
+      10_000,
+    );
+    this.events = check('events', options.events ?? [], Array.isArray, 'must be an array');
+    this.metrics = check(
+      'metrics.registry',
+      options.metrics,
+      (v) => v === undefined || typeof v?.registry?.registerMetric === 'function',
+      'must be a prom-client Registry',
+    );
+  }
+
+  /** Validates the options; throws WebhooksOptionsError listing every problem. */
+  static from(options: WebhooksModuleOptions): WebhooksConfig {
+    if (typeof options !== 'object' || options === null) {
+      throw new WebhooksOptionsError(['options: must be an object']);
+    }
+    const problems: string[] = [];
+    const config = new WebhooksConfig(options, problems);
+    if (problems.length > 0) throw new WebhooksOptionsError(problems);
+    return config;
+  }
+}
+
+function isRedisUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['redis:', 'rediss:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
