@@ -9,18 +9,16 @@ import { DataSource } from 'typeorm';
 import { loadDotEnv } from '../src/config/dotenv';
 import { parseEnv } from '../src/config/env';
 import { typeOrmOptions } from '../src/database/typeorm-options';
-import { SecretCipher, secretKeysFrom } from '../src/modules/webhooks/secrets/secret-cipher';
-import { reencryptSecrets } from '../src/modules/webhooks/secrets/secret-rows';
+import { reencryptWebhookSecrets } from '../src/modules/webhooks';
 import { secretKeysOf } from '../src/config/webhooks-options';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const env = parseEnv(process.env);
-  const cipher = new SecretCipher(secretKeysFrom(secretKeysOf(env)));
   const dataSource = new DataSource({ ...typeOrmOptions(env), migrationsRun: false });
   await dataSource.initialize();
   try {
-    const { found, rewritten } = await reencryptSecrets(dataSource, cipher);
+    const { found, rewritten } = await reencryptWebhookSecrets(dataSource, secretKeysOf(env));
     console.log(`Webhooks not under the current key: ${found}; re-encrypted: ${rewritten}`);
     if (rewritten < found) {
       console.log(`${found - rewritten} changed while this ran; run the command again to check`);

@@ -6,6 +6,7 @@ export { WebhooksModule } from './webhooks.module';
 export { WebhooksService } from './webhooks.service';
 export type { TriggerOptions, TriggerResult } from './webhooks.service';
 export { webhooksMigrations } from './migrations/webhooks-migrations';
+export { reencryptWebhookSecrets } from './secrets/reencrypt-webhook-secrets';
 export type {
   AdminResolver,
   TenantResolver,
