@@ -145,7 +145,9 @@ describe('Observability (e2e)', () => {
       const [log] = logsRes.body.data as Array<{ id: string; status: string }>;
       expect(log.status).toBe('success');
       const droppedBefore = count(await scrape(), 'dropped');
-      await expect(t.app.get(WebhookDeliveryService).attempt(log.id)).resolves.toEqual({
+      await expect(
+        t.app.get(WebhookDeliveryService).attempt({ logId: log.id, webhookId: ok.id }),
+      ).resolves.toEqual({
         kind: 'dropped',
       });
       expect(count(await scrape(), 'dropped')).toBeGreaterThanOrEqual(droppedBefore + 1);

@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppEnv, parseEnv } from '../../src/config/env';
@@ -10,11 +11,13 @@ import { JwtAuthGuard } from '../../src/common/auth/jwt-auth.guard';
 import { webhooksOptionsFrom } from '../../src/config/webhooks-options';
 import { WebhookMetrics } from '../../src/modules/webhooks/metrics/webhook-metrics';
 import { WebhooksConfig } from '../../src/modules/webhooks/options/webhooks-config';
-import { DeliveryStore } from '../../src/modules/webhooks/delivery/delivery-store';
+import { DeliveryClaims } from '../../src/modules/webhooks/delivery/delivery-claims';
 import {
+  AttemptOptions,
   DeliveryOutcome,
   WebhookDeliveryService,
 } from '../../src/modules/webhooks/delivery/webhook-delivery.service';
+import { DeliveryLogRepository } from '../../src/modules/webhooks/delivery-logs/delivery-log.repository';
 import {
   HttpAttemptResult,
   WebhookHttpClient,
@@ -22,7 +25,13 @@ import {
 import { RetryPolicy } from '../../src/modules/webhooks/entities/retry-policy';
 import { buildEventEnvelope } from '../../src/modules/webhooks/events/event-envelope';
 import { writeOutbox } from '../../src/modules/webhooks/outbox/outbox-writer';
+import {
+  WEBHOOKS_REDIS,
+  webhooksRedisProvider,
+} from '../../src/modules/webhooks/redis/webhooks-redis';
 import { WebhookSecretCipher } from '../../src/modules/webhooks/secrets/webhook-secret-cipher';
+import { WebhookRateLimiter } from '../../src/modules/webhooks/throttling/webhook-rate-limiter';
+import { DeliveryJobData } from '../../src/modules/webhooks/webhook-queue';
 import { generateSecret } from '../../src/modules/webhooks/validation/webhook-secret';
 import { appLogSink } from '../setup/app-log-sink';
 
@@ -79,6 +88,7 @@ export interface WebhookOptions {
   retryPolicy?: Partial<RetryPolicy>;
   timeoutMs?: number;
   isActive?: boolean;
+  rateLimitPerSecond?: number;
 }
 
 export interface CreatedWebhook {
@@ -119,8 +129,13 @@ export interface DeliveryHarness {
   moduleRef: TestingModule;
   db: DataSource;
   http: ScriptedHttpClient;
-  /** The real service under test: claim, sign, send (through the fake), record. */
-  attempt(logId: string, options?: { test?: boolean }): Promise<DeliveryOutcome>;
+  /**
+   * The real service under test: rate-limit slot, claim, sign, send (through the fake),
+   * record. A log id alone is a job that reserved no slot yet.
+   */
+  attempt(delivery: string | DeliveryJobData, options?: AttemptOptions): Promise<DeliveryOutcome>;
+  /** The repository the service stores through, for the moves the routes make. */
+  logs: DeliveryLogRepository;
   createWebhook(options?: WebhookOptions): Promise<CreatedWebhook>;
   /** Writes one event's pending deliveries with the real outbox writer; returns the log ids. */
   trigger(tenantId: string, data?: Record<string, unknown>): Promise<string[]>;
@@ -147,14 +162,19 @@ const sinkLogger: LoggerService = {
 };
 
 /**
- * Only what WebhookDeliveryService.attempt needs, against this run's real, migrated database:
- * no queue, no worker, no relay, no HTTP server. The HTTP client is scripted; `env` overrides
- * the validated environment (auto-disable thresholds).
+ * Only what WebhookDeliveryService.attempt needs, against this run's real, migrated database
+ * and Redis (rate-limit slots, under a queue prefix of this harness's own): no queue, no
+ * worker, no relay, no HTTP server. The HTTP client is scripted; `env` overrides the validated
+ * environment (auto-disable thresholds).
  */
 export async function startDeliveryHarness(
   env: Record<string, string> = {},
 ): Promise<DeliveryHarness> {
-  const config: AppEnv = parseEnv({ ...process.env, ...env });
+  const config: AppEnv = parseEnv({
+    ...process.env,
+    QUEUE_PREFIX: `medium-${randomUUID()}`,
+    ...env,
+  });
   const options = webhooksOptionsFrom(config, {} as JwtAuthGuard, new Registry());
   const http = new ScriptedHttpClient();
   const moduleRef = await Test.createTestingModule({
@@ -165,7 +185,10 @@ export async function startDeliveryHarness(
     ],
     providers: [
       WebhookDeliveryService,
-      DeliveryStore,
+      DeliveryLogRepository,
+      DeliveryClaims,
+      WebhookRateLimiter,
+      webhooksRedisProvider,
       WebhookSecretCipher,
       { provide: WebhookMetrics, useValue: new WebhookMetrics() },
       { provide: WebhooksConfig, useValue: WebhooksConfig.from(options) },
@@ -178,18 +201,26 @@ export async function startDeliveryHarness(
   const db = moduleRef.get(DataSource);
   const cipher = moduleRef.get(WebhookSecretCipher);
   const service = moduleRef.get(WebhookDeliveryService);
+  const redis = moduleRef.get<Redis>(WEBHOOKS_REDIS);
 
   return {
     moduleRef,
     db,
     http,
-    attempt: (logId, options) => service.attempt(logId, options),
+    logs: moduleRef.get(DeliveryLogRepository),
+    async attempt(delivery, options) {
+      if (typeof delivery !== 'string') return service.attempt(delivery, options);
+      const [{ webhook_id }] = await db.query(`SELECT webhook_id FROM webhook_logs WHERE id = $1`, [
+        delivery,
+      ]);
+      return service.attempt({ logId: delivery, webhookId: webhook_id }, options);
+    },
     async createWebhook(options = {}) {
       const tenantId = options.tenantId ?? randomUUID();
       const secret = generateSecret();
       const [{ id }] = await db.query(
-        `INSERT INTO webhooks (tenant_id, name, url, events, headers, retry_policy, timeout_ms, is_active, secret)
-         VALUES ($1, 'medium test', $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        `INSERT INTO webhooks (tenant_id, name, url, events, headers, retry_policy, timeout_ms, is_active, secret, rate_limit_per_second)
+         VALUES ($1, 'medium test', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [
           tenantId,
           options.url ?? `https://receiver.test/${randomUUID()}`,
@@ -199,6 +230,7 @@ export async function startDeliveryHarness(
           options.timeoutMs ?? 5000,
           options.isActive ?? true,
           cipher.encrypt(secret),
+          options.rateLimitPerSecond ?? null,
         ],
       );
       return { id, tenantId, secret };
@@ -225,7 +257,10 @@ export async function startDeliveryHarness(
       const [row] = await db.query(`SELECT * FROM webhooks WHERE id = $1`, [webhookId]);
       return row as WebhookRow;
     },
-    close: () => moduleRef.close(),
+    async close() {
+      await moduleRef.close();
+      redis.disconnect();
+    },
   };
 }
 

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { queryRows } from './database/query-rows';
+import { DeliveryLogRepository } from './delivery-logs/delivery-log.repository';
 import { StatsPeriod, StatsResponse } from './dto/stats.dto';
 import { WebhookRegistryService } from './webhook-registry.service';
 
@@ -16,25 +14,13 @@ const PERIOD_INTERVALS: Record<StatsPeriod, string | null> = {
 @Injectable()
 export class WebhookStatsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly logs: DeliveryLogRepository,
     private readonly registry: WebhookRegistryService,
   ) {}
 
   async stats(tenantId: string, webhookId: string, period: StatsPeriod): Promise<StatsResponse> {
     const webhook = await this.registry.findActivity(tenantId, webhookId);
-    const [row] = await queryRows(
-      this.db,
-      `SELECT count(*)::int AS total,
-              count(*) FILTER (WHERE status = 'success')::int AS successful,
-              count(*) FILTER (WHERE status = 'failed')::int AS failed,
-              count(*) FILTER (WHERE status IN ('pending', 'sending', 'retrying'))::int AS pending,
-              avg(response_time_ms) AS average,
-              percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95
-         FROM webhook_logs
-        WHERE webhook_id = $1 AND tenant_id = $2
-          AND ($3::interval IS NULL OR created_at >= now() - $3::interval)`,
-      [webhookId, tenantId, PERIOD_INTERVALS[period]],
-    );
+    const row = await this.logs.stats(tenantId, webhookId, PERIOD_INTERVALS[period]);
     const finished = row.successful + row.failed;
     return {
       period,

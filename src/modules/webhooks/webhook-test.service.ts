@@ -1,11 +1,10 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { queryRows } from './database/query-rows';
+import { DeliveryLogRepository } from './delivery-logs/delivery-log.repository';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { TestWebhookDto, TestWebhookResponse } from './dto/test-webhook.dto';
-import { DeliverableEventType, sampleFor, TEST_EVENT_TYPE } from './events/event-catalog';
+import { EventCatalog } from './events/event-catalog';
+import { TEST_EVENT_TYPE } from './events/event-types';
 import { buildEventEnvelope } from './events/event-envelope';
 import { WebhookRegistryService } from './webhook-registry.service';
 
@@ -13,9 +12,10 @@ import { WebhookRegistryService } from './webhook-registry.service';
 @Injectable()
 export class WebhookTestService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly logs: DeliveryLogRepository,
     private readonly registry: WebhookRegistryService,
     private readonly delivery: WebhookDeliveryService,
+    private readonly catalog: EventCatalog,
   ) {}
 
   async send(
@@ -23,34 +23,31 @@ export class WebhookTestService {
     webhookId: string,
     dto: TestWebhookDto,
   ): Promise<TestWebhookResponse> {
+    const eventType = dto.eventType ?? TEST_EVENT_TYPE;
+    if (eventType !== TEST_EVENT_TYPE && !this.catalog.isKnownEventType(eventType)) {
+      const allowed = [TEST_EVENT_TYPE, ...this.catalog.types()].join(', ');
+      throw new BadRequestException([`eventType must be one of the following values: ${allowed}`]);
+    }
     // A secret that does not decrypt answers 409 here, before any log row is written.
     await this.registry.assertSecretsReadable(tenantId, webhookId);
-    const eventType = (dto.eventType ?? TEST_EVENT_TYPE) as DeliverableEventType;
     const eventId = `evt_test_${randomUUID().replace(/-/g, '')}`;
     const data =
       dto.payload ??
       (eventType === TEST_EVENT_TYPE
-        ? { ...sampleFor(eventType), webhookId }
-        : sampleFor(eventType));
+        ? { ...this.catalog.sampleFor(eventType), webhookId }
+        : this.catalog.sampleFor(eventType));
     // Throws InvalidWebhookEventError (400) for a payload over the size limit, before any write.
     const payload = buildEventEnvelope(eventId, eventType, data);
-    // The body as built, verbatim: the json column keeps it byte for byte for signing.
-    const [log] = await queryRows<{ id: string }>(
-      this.db,
-      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, status, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5::json, 'pending', now())
-       RETURNING id`,
-      [tenantId, webhookId, eventId, eventType, payload],
-    );
-    const outcome = await this.delivery.attempt(log.id, { test: true });
-    const result = outcome.kind === 'dropped' ? null : outcome.result;
+    const logId = await this.logs.insertTest(tenantId, webhookId, eventId, eventType, payload);
+    const outcome = await this.delivery.attempt({ logId, webhookId }, { test: true });
+    const result = 'result' in outcome ? outcome.result : null;
     return {
       success: outcome.kind === 'success',
       statusCode: result?.statusCode ?? null,
       responseTimeMs: result?.responseTimeMs ?? null,
       responseBody: result?.responseBody ?? null,
       error: result?.error ?? (outcome.kind === 'dropped' ? 'The webhook was deleted' : null),
-      logId: log.id,
+      logId,
     };
   }
 }

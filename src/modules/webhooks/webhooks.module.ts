@@ -2,10 +2,11 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import Redis from 'ioredis';
-import { DeliveryStore } from './delivery/delivery-store';
+import { DeliveryClaims } from './delivery/delivery-claims';
 import { WebhookDeliveryProcessor } from './delivery/webhook-delivery.processor';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookHttpClient } from './delivery/webhook-http-client';
+import { DeliveryLogRepository } from './delivery-logs/delivery-log.repository';
 import { WebhookLog } from './entities/webhook-log.entity';
 import { Webhook } from './entities/webhook.entity';
 import { AdminGuard, TenantGuard } from './http/webhooks-guards';
@@ -92,7 +93,8 @@ const entities = [Webhook, WebhookLog];
     WebhookTestService,
     WebhookDeliveryService,
     WebhookHttpClient,
-    DeliveryStore,
+    DeliveryLogRepository,
+    DeliveryClaims,
     DeliveryQueue,
     AfterCommitRegistration,
     QueueAdminService,

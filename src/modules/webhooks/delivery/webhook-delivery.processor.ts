@@ -11,15 +11,14 @@ import { workerOf } from '../redis/bullmq-connections';
 import { logQueueConnectionState } from '../redis/connection-state-log';
 import { JOB_LOCK, SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
 import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
-import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
 import { closeWorker, InFlight } from '../worker-shutdown';
-import { DeliveryStore } from './delivery-store';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 /**
- * Runs one attempt per job. A failed attempt with retries left moves the same job to the
- * delayed set (no BullMQ attempt used), so a delivery keeps one job id and one webhook-id.
- * Errors thrown here (Postgres down, …) are left to BullMQ's own retries.
+ * Runs one attempt per job and turns its outcome into a BullMQ move, deciding nothing else. A
+ * rate-limit wait or a failed attempt with retries left moves the same job to the delayed set
+ * (no BullMQ attempt used), so a delivery keeps one job id and one webhook-id. Errors thrown
+ * by the attempt (Postgres down, …) are left to BullMQ's own retries.
  */
 // The worker is built here rather than by @Processor: @nestjs/bullmq would give it the queue's
 // producer connection (docs/decisions.md, "Redis connections").
@@ -32,8 +31,6 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
   constructor(
     @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
     private readonly delivery: WebhookDeliveryService,
-    private readonly rateLimiter: WebhookRateLimiter,
-    private readonly store: DeliveryStore,
     private readonly config: WebhooksConfig,
   ) {}
 
@@ -76,26 +73,20 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
 
   /** Runs the job; false when shutdown began before its attempt, which was then not made. */
   private async deliver(job: Job<DeliveryJobData>, token?: string): Promise<boolean> {
-    const { logId, webhookId, slotAt } = job.data;
-    // A rate-limited delivery reserves a slot once, waits for it without using an attempt,
-    // and is sent when it wakes up.
-    if (slotAt === undefined) {
-      const waitMs = await this.rateLimiter.reserve(webhookId);
-      if (waitMs > 0) {
-        const slotAt = Date.now() + waitMs;
-        await this.store.postpone(logId, new Date(slotAt));
-        return this.delay(job, token, waitMs, { ...job.data, slotAt });
+    const outcome = await this.delivery.attempt(job.data, { mayStart: () => !this.jobs.closing });
+    switch (outcome.kind) {
+      case 'wait':
+        // Sent when it wakes at its slot, which the job keeps so it is reserved only once.
+        return this.delay(job, token, outcome.untilMs, { ...job.data, slotAt: outcome.untilMs });
+      case 'retry': {
+        const { logId, webhookId } = job.data;
+        return this.delay(job, token, Date.now() + outcome.delayMs, { logId, webhookId });
       }
-    } else if (slotAt > Date.now()) {
-      // Woken before its slot (delayed-job timers are not exact): wait for the rest.
-      return this.delay(job, token, slotAt - Date.now(), job.data);
+      case 'stopped':
+        return false;
+      default:
+        return true;
     }
-    if (this.jobs.closing) return false;
-    const outcome = await this.delivery.attempt(logId);
-    if (outcome.kind === 'retry') {
-      return this.delay(job, token, outcome.delayMs, { logId, webhookId });
-    }
-    return true;
   }
 
   /**
@@ -104,21 +95,21 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
    * expires instead: another worker takes it then, its row still pending.
    */
   private putBack(job: Job<DeliveryJobData>, token: string | undefined): Promise<never> {
-    return this.delay(job, token, 0, job.data);
+    return this.delay(job, token, Date.now(), job.data);
   }
 
   /**
-   * Puts the same job back in the delayed set: `updateData` (when the data changed), then
-   * `moveToDelayed`. DelayedError tells BullMQ the job is not a failure.
+   * Puts the same job back in the delayed set, due at `untilMs`: `updateData` (when the data
+   * changed), then `moveToDelayed`. DelayedError tells BullMQ the job is not a failure.
    */
   private async delay(
     job: Job<DeliveryJobData>,
     token: string | undefined,
-    ms: number,
+    untilMs: number,
     data: DeliveryJobData,
   ): Promise<never> {
     if (data.slotAt !== job.data.slotAt) await job.updateData(data);
-    await job.moveToDelayed(Date.now() + ms, token);
+    await job.moveToDelayed(untilMs, token);
     throw new DelayedError();
   }
 

@@ -2,23 +2,47 @@ import { Injectable, Logger } from '@nestjs/common';
 import { WebhooksConfig } from '../options/webhooks-config';
 import { WebhookMetrics } from '../metrics/webhook-metrics';
 import { UNRECORDED_ATTEMPTS_ALLOWED } from '../delivery-lifecycle';
+import { AttemptRecord, DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { signPayload } from '../signing/webhook-signer';
+import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
 import { unsendableHeaderName } from '../validation/webhook-headers';
-import { AttemptRecord, ClaimedDelivery, DeliveryStore, SECRET_UNREADABLE } from './delivery-store';
+import { DeliveryJobData } from '../webhook-queue';
+import { ClaimedDelivery, DeliveryClaims, SECRET_UNREADABLE } from './delivery-claims';
 import { HttpAttemptResult, WebhookHttpClient } from './webhook-http-client';
 import { retryDelayMs } from './retry-schedule';
 import { USER_AGENT } from './user-agent';
 
-export type DeliveryOutcome =
+/** What an attempt that claimed (or found no) row ended with; each is counted in the metrics. */
+export type AttemptedOutcome =
   | { kind: 'success'; result: HttpAttemptResult }
   | { kind: 'retry'; result: HttpAttemptResult; delayMs: number }
   | { kind: 'failed'; result: HttpAttemptResult | null }
   | { kind: 'dropped' };
 
+/**
+ * Every way an attempt ends. `wait`: the webhook's rate-limit slot is at `untilMs`, so nothing
+ * was claimed or sent and no attempt was used. `stopped`: `mayStart` said no, nothing claimed.
+ */
+export type DeliveryOutcome =
+  AttemptedOutcome | { kind: 'wait'; untilMs: number } | { kind: 'stopped' };
+
+export interface AttemptOptions {
+  /**
+   * The test route's single synchronous attempt: no rate limit, sent even to a disabled
+   * webhook, never retried.
+   */
+  test?: boolean;
+  /** Asked once the rate-limit slot is here, just before the claim: false ends in `stopped`. */
+  mayStart?: () => boolean;
+}
+
 const GONE = 410;
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
-/** One delivery attempt: claim the log, sign, POST, record the outcome and what follows. */
+/**
+ * One delivery attempt: wait for a rate-limit slot, claim the log, sign, POST, record the
+ * outcome and what follows.
+ */
 @Injectable()
 export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
@@ -26,7 +50,9 @@ export class WebhookDeliveryService {
   private readonly disableAfterMs: number;
 
   constructor(
-    private readonly store: DeliveryStore,
+    private readonly logs: DeliveryLogRepository,
+    private readonly claims: DeliveryClaims,
+    private readonly rateLimiter: WebhookRateLimiter,
     private readonly http: WebhookHttpClient,
     config: WebhooksConfig,
     private readonly metrics: WebhookMetrics,
@@ -35,27 +61,49 @@ export class WebhookDeliveryService {
     this.disableAfterMs = config.disableAfterHours * 3_600_000;
   }
 
-  /** `test`: a single synchronous attempt from the test route, sent even to a disabled webhook. */
-  async attempt(logId: string, options: { test?: boolean } = {}): Promise<DeliveryOutcome> {
-    const outcome = await this.attemptOnce(logId, options);
+  /** The delivery a job carries (`slotAt` once it reserved its rate-limit slot). */
+  async attempt(job: DeliveryJobData, options: AttemptOptions = {}): Promise<DeliveryOutcome> {
+    if (!options.test) {
+      const wait = await this.rateLimitWait(job);
+      if (wait) return wait;
+    }
+    if (options.mayStart && !options.mayStart()) return { kind: 'stopped' };
+    const outcome = await this.attemptOnce(job.logId, options);
     this.metrics.recordDelivery(outcome.kind);
     return outcome;
   }
 
-  private async attemptOnce(logId: string, options: { test?: boolean }): Promise<DeliveryOutcome> {
-    const delivery = await this.store.claim(logId);
+  /**
+   * A rate-limited delivery reserves a slot once and waits for it without using an attempt;
+   * its row is due at the slot, so the relay does not think it lost its job. Null: send now.
+   */
+  private async rateLimitWait(job: DeliveryJobData): Promise<DeliveryOutcome | null> {
+    const { logId, webhookId, slotAt } = job;
+    if (slotAt !== undefined) {
+      // Woken before its slot (delayed-job timers are not exact): wait for the rest.
+      return slotAt > Date.now() ? { kind: 'wait', untilMs: slotAt } : null;
+    }
+    const waitMs = await this.rateLimiter.reserve(webhookId);
+    if (waitMs <= 0) return null;
+    const untilMs = Date.now() + waitMs;
+    await this.logs.postpone(logId, new Date(untilMs));
+    return { kind: 'wait', untilMs };
+  }
+
+  private async attemptOnce(logId: string, options: AttemptOptions): Promise<AttemptedOutcome> {
+    const delivery = await this.claims.claim(logId);
     if (!delivery) return { kind: 'dropped' };
     // Already recorded as failed by the claim: a secret that does not decrypt cannot sign.
     if (delivery === SECRET_UNREADABLE) return { kind: 'failed', result: null };
     if (!delivery.isActive && !options.test) {
-      await this.store.recordSkipped(logId, 'Not sent: the webhook is disabled');
+      await this.logs.recordSkipped(logId, 'Not sent: the webhook is disabled');
       return { kind: 'failed', result: null };
     }
     // Saved before header values were checked: retrying cannot help, and sending would alter
     // a credential in silence.
     const unsendable = unsendableHeaderName(delivery.headers);
     if (unsendable !== null) {
-      await this.store.recordSkipped(
+      await this.logs.recordSkipped(
         logId,
         `Not sent: the value of custom header "${unsendable}" would be altered on the wire; update the webhook's headers`,
       );
@@ -64,7 +112,7 @@ export class WebhookDeliveryService {
     // Claimed again and again without an outcome recorded (recording keeps failing, workers
     // keep dying): stop rather than send forever.
     if (delivery.attemptInRound > delivery.retryPolicy.maxAttempts + UNRECORDED_ATTEMPTS_ALLOWED) {
-      await this.store.recordFailure(
+      await this.logs.recordFailure(
         logId,
         null,
         'Gave up: earlier attempts ended without an outcome',
@@ -84,7 +132,7 @@ export class WebhookDeliveryService {
       responseBody: result.responseBody,
     };
     if (result.error === null) {
-      await this.store.recordSuccess(logId, attempt);
+      await this.logs.recordSuccess(logId, attempt);
       // Test sends skip the queue; the histogram is about the pipeline's latency.
       if (!options.test) {
         const sinceTrigger = Date.now() - delivery.createdAt.getTime();
@@ -100,11 +148,11 @@ export class WebhookDeliveryService {
         ? result.retryAfterMs
         : null;
       const delayMs = retryDelayMs(delivery.retryPolicy, delivery.attemptInRound, retryAfter);
-      await this.store.recordRetry(logId, attempt, delayMs);
+      await this.logs.recordRetry(logId, attempt, delayMs);
       return { kind: 'retry', result, delayMs };
     }
 
-    const health = await this.store.recordFailure(logId, attempt, result.error);
+    const health = await this.logs.recordFailure(logId, attempt, result.error);
     if (gone) {
       await this.disable(delivery, 'The endpoint answered 410 Gone');
     } else if (
@@ -139,7 +187,7 @@ export class WebhookDeliveryService {
   }
 
   private async disable(delivery: ClaimedDelivery, reason: string): Promise<void> {
-    if (await this.store.disableWebhook(delivery.webhookId, reason)) {
+    if (await this.logs.disableWebhook(delivery.webhookId, reason)) {
       this.logger.warn(`Webhook ${delivery.webhookId} disabled: ${reason}`);
     }
   }

@@ -9,10 +9,11 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { DELIVERY_STATUSES, DeliveryStatus, sqlList } from '../delivery-logs/delivery-log-status';
 import { Webhook } from './webhook.entity';
 
-export const DELIVERY_STATUSES = ['pending', 'sending', 'success', 'retrying', 'failed'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export { DELIVERY_STATUSES };
+export type { DeliveryStatus };
 
 export interface DeliveryAttempt {
   attempt: number;
@@ -32,10 +33,7 @@ export interface DeliveryAttempt {
 @Index('idx_webhook_logs_webhook_created', { synchronize: false })
 @Index('idx_webhook_logs_due', { synchronize: false })
 @Index('idx_webhook_logs_created', { synchronize: false })
-@Check(
-  'webhook_logs_status_check',
-  `status IN ('pending', 'sending', 'success', 'retrying', 'failed')`,
-)
+@Check('webhook_logs_status_check', `status IN (${sqlList(DELIVERY_STATUSES)})`)
 export class WebhookLog {
   @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;

@@ -1,7 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { queryRows } from '../database/query-rows';
+import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { QUEUE_STATES, WebhookMetrics } from './webhook-metrics';
 import { QueueAdminService } from '../queue-admin.service';
 
@@ -16,7 +14,7 @@ export class WebhookMetricsCollector implements OnModuleInit {
   constructor(
     private readonly metrics: WebhookMetrics,
     private readonly queueAdmin: QueueAdminService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly logs: DeliveryLogRepository,
   ) {}
 
   onModuleInit(): void {
@@ -25,13 +23,8 @@ export class WebhookMetricsCollector implements OnModuleInit {
       return QUEUE_STATES.map((state) => ({ labels: { state }, value: stats[state] }));
     });
     this.metrics.relayLag.readWith(async () => {
-      const [row] = await queryRows<{ lag: number }>(
-        this.db,
-        `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_attempt_at)), 0)::float8 AS lag
-           FROM webhook_logs
-          WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()`,
-      );
-      return [{ value: Math.max(0, Number(row.lag)) }];
+      const lag = await this.logs.oldestWaitingAgeSeconds();
+      return [{ value: Math.max(0, lag) }];
     });
   }
 }

@@ -1,11 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { FailureStreak, streakMessages } from '../support/failure-streak';
-import { queryRows } from '../database/query-rows';
 import { WebhookMetrics } from '../metrics/webhook-metrics';
 import { RELAY_GRACE_MS, RELAY_INTERVAL_MS } from '../delivery-lifecycle';
-import { DeliveryRef } from '../webhook-queue';
 import { DeliveryQueue } from './delivery-queue.service';
 import { WebhooksConfig } from '../options/webhooks-config';
 
@@ -26,7 +23,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   private running?: Promise<number>;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly logs: DeliveryLogRepository,
     private readonly queue: DeliveryQueue,
     private readonly metrics: WebhookMetrics,
     private readonly config: WebhooksConfig,
@@ -45,24 +42,9 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
 
   /** Re-enqueues overdue rows; returns how many jobs it created. */
   async relayOnce(): Promise<number> {
-    return this.db.transaction(async (manager) => {
-      const [{ locked }] = await queryRows<{ locked: boolean }>(
-        manager,
-        'SELECT pg_try_advisory_xact_lock($1) AS locked',
-        [RELAY_LOCK_KEY],
-      );
-      if (!locked) return 0;
-      const overdue = (ids: string[] | null) =>
-        queryRows<DeliveryRef>(
-          manager,
-          `SELECT id, webhook_id AS "webhookId" FROM webhook_logs
-            WHERE status IN ('pending', 'sending', 'retrying')
-              AND next_attempt_at < now() - interval '${RELAY_GRACE_MS} milliseconds'
-              AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[]))
-            ORDER BY next_attempt_at
-            LIMIT ${BATCH}`,
-          [ids],
-        );
+    return this.logs.transaction(async (logs) => {
+      if (!(await logs.tryLock(RELAY_LOCK_KEY))) return 0;
+      const overdue = (ids: string[] | null) => logs.overdue(RELAY_GRACE_MS, BATCH, ids);
       const missing = await this.queue.withoutLiveJob(await overdue(null));
       if (missing.length === 0) return 0;
       // A busy worker finishes many rows while Redis is being asked; only those still due

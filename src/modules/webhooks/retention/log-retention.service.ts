@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { WebhooksConfig } from '../options/webhooks-config';
-import { queryRows } from '../database/query-rows';
 
 /** Rows per DELETE: each statement is short, so no long lock blocks inserts or the workers. */
 export const RETENTION_BATCH = 5000;
@@ -14,7 +12,7 @@ export class LogRetentionService {
   private readonly retentionDays: number;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly logs: DeliveryLogRepository,
     config: WebhooksConfig,
   ) {
     this.retentionDays = config.logRetentionDays;
@@ -24,18 +22,9 @@ export class LogRetentionService {
   async deleteExpired(): Promise<number> {
     let total = 0;
     for (;;) {
-      const deleted = await queryRows<{ id: string }>(
-        this.db,
-        `DELETE FROM webhook_logs
-          WHERE id IN (SELECT id FROM webhook_logs
-                        WHERE created_at < now() - make_interval(days => $1)
-                          AND status IN ('success', 'failed')
-                        LIMIT ${RETENTION_BATCH})
-          RETURNING id`,
-        [this.retentionDays],
-      );
-      total += deleted.length;
-      if (deleted.length < RETENTION_BATCH) break;
+      const deleted = await this.logs.deleteFinishedOlderThan(this.retentionDays, RETENTION_BATCH);
+      total += deleted;
+      if (deleted < RETENTION_BATCH) break;
     }
     if (total > 0)
       this.logger.log(`Deleted ${total} delivery logs older than ${this.retentionDays} days`);

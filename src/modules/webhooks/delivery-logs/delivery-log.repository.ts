@@ -1,0 +1,435 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../database/query-rows';
+import { retryOnDeadlock } from '../database/retry-on-deadlock';
+import { SENDING_LEASE_MS } from '../delivery-lifecycle';
+import { ListLogsQuery } from '../dto/list-logs.query';
+import { RetryPolicy } from '../entities/retry-policy';
+import { DeliveryAttempt, WebhookLog } from '../entities/webhook-log.entity';
+import { Page } from '../http/pagination.dto';
+import type { OutboxEvent } from '../outbox/outbox-writer';
+import { MicroBatcher } from '../support/micro-batcher';
+import { DeliveryRef } from '../webhook-queue';
+import {
+  CLAIMABLE_STATUSES,
+  FINAL_STATUSES,
+  sqlList,
+  WAITING_STATUSES,
+} from './delivery-log-status';
+import { insertPendingStatement } from './pending-insert.sql';
+
+const CLAIMABLE = sqlList(CLAIMABLE_STATUSES);
+const FINAL = sqlList(FINAL_STATUSES);
+const WAITING = sqlList(WAITING_STATUSES);
+
+/** A claimed log joined with its webhook, secrets still encrypted. */
+export interface ClaimRow {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  attempt_count: number;
+  retry_base: number;
+  created_at: Date;
+  url: string;
+  headers: Record<string, string>;
+  retry_policy: RetryPolicy;
+  timeout_ms: number;
+  is_active: boolean;
+  secret: string;
+  previous_secret: string | null;
+}
+
+export interface AttemptRecord extends DeliveryAttempt {
+  responseBody: string | null;
+}
+
+export interface WebhookHealth {
+  consecutiveFailures: number;
+  failingSince: Date | null;
+}
+
+/** A row the outbox wrote, with the event it belongs to. */
+export interface WrittenDelivery extends DeliveryRef {
+  tenantId: string;
+  eventId: string;
+}
+
+export interface DeliveryStats {
+  total: number;
+  successful: number;
+  failed: number;
+  pending: number;
+  average: string | null;
+  p95: number | null;
+}
+
+interface SuccessRecord {
+  logId: string;
+  attempt: AttemptRecord;
+}
+
+/**
+ * Every statement that reads or writes webhook_logs, and so the one place its statuses move
+ * (delivery-log-status.ts). The services decide which move to make; this stores it. Each
+ * outcome is one statement that updates the log and the webhook's counters together, with
+ * in-place increments so concurrent workers never lose an update; claims and successes, the
+ * two per-delivery statements, are batched across concurrent deliveries. Every query a tenant
+ * reaches filters on its tenant id.
+ */
+@Injectable()
+export class DeliveryLogRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource | EntityManager) {}
+
+  private readonly claims = new MicroBatcher<string, ClaimRow | null>((ids) =>
+    retryOnDeadlock(() => this.claimMany(ids)),
+  );
+  private readonly successes = new MicroBatcher<SuccessRecord, void>((records) =>
+    retryOnDeadlock(() => this.recordSuccesses(records)),
+  );
+
+  /** The same statements inside a caller's transaction. */
+  static within(manager: DataSource | EntityManager): DeliveryLogRepository {
+    return new DeliveryLogRepository(manager);
+  }
+
+  /** Runs `work` in one transaction, with a repository bound to it. */
+  transaction<T>(work: (logs: DeliveryLogRepository) => Promise<T>): Promise<T> {
+    return this.db.transaction((manager) => work(DeliveryLogRepository.within(manager)));
+  }
+
+  // --- The outbox ---
+
+  /**
+   * One pending row per event and subscribed active webhook, in one statement; an explicit
+   * event id the tenant has used before writes nothing.
+   */
+  insertPending(events: readonly OutboxEvent[]): Promise<WrittenDelivery[]> {
+    return queryRows<WrittenDelivery>(this.db, ...insertPendingStatement(events));
+  }
+
+  /** The test route's row: pending, for the one attempt the route makes at once. */
+  async insertTest(
+    tenantId: string,
+    webhookId: string,
+    eventId: string,
+    eventType: string,
+    payload: string,
+  ): Promise<string> {
+    // The body as built, verbatim: the json column keeps it byte for byte for signing.
+    const [log] = await queryRows<{ id: string }>(
+      this.db,
+      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, status, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5::json, 'pending', now())
+       RETURNING id`,
+      [tenantId, webhookId, eventId, eventType, payload],
+    );
+    return log.id;
+  }
+
+  /** Holds the transaction-scoped advisory lock `key`; false when another session has it. */
+  async tryLock(key: number): Promise<boolean> {
+    const [{ locked }] = await queryRows<{ locked: boolean }>(
+      this.db,
+      'SELECT pg_try_advisory_xact_lock($1) AS locked',
+      [key],
+    );
+    return locked;
+  }
+
+  /**
+   * Claimable rows due for longer than `graceMs`, oldest first (on idx_webhook_logs_due);
+   * `ids` limits them to those rows.
+   */
+  overdue(graceMs: number, limit: number, ids: string[] | null = null): Promise<DeliveryRef[]> {
+    return queryRows<DeliveryRef>(
+      this.db,
+      `SELECT id, webhook_id AS "webhookId" FROM webhook_logs
+        WHERE status IN (${CLAIMABLE})
+          AND next_attempt_at < now() - interval '${graceMs} milliseconds'
+          AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[]))
+        ORDER BY next_attempt_at
+        LIMIT ${limit}`,
+      [ids],
+    );
+  }
+
+  /** Age in seconds of the oldest due row no worker holds (0: none); on idx_webhook_logs_due. */
+  async oldestWaitingAgeSeconds(): Promise<number> {
+    const [row] = await queryRows<{ lag: number }>(
+      this.db,
+      `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_attempt_at)), 0)::float8 AS lag
+         FROM webhook_logs
+        WHERE status IN (${WAITING}) AND next_attempt_at <= now()`,
+    );
+    return Number(row.lag);
+  }
+
+  // --- A delivery attempt ---
+
+  /**
+   * Moves a claimable row to `sending`, counts the attempt and leases it for SENDING_LEASE_MS;
+   * null when the row is gone or final. Batched: one statement for concurrent claims.
+   */
+  claim(logId: string): Promise<ClaimRow | null> {
+    return this.claims.add(logId);
+  }
+
+  /** sending → success, and the webhook's counters with it. Batched like claims. */
+  recordSuccess(logId: string, attempt: AttemptRecord): Promise<void> {
+    return this.successes.add({ logId, attempt });
+  }
+
+  /** sending → retrying, due again after `delayMs`. */
+  async recordRetry(logId: string, attempt: AttemptRecord, delayMs: number): Promise<void> {
+    await this.db.query(
+      `WITH log AS (
+         UPDATE webhook_logs
+            SET status = 'retrying', attempts = attempts || $2::jsonb, response_status = $3,
+                response_body = $4, response_time_ms = $5, error_message = $6,
+                next_attempt_at = now() + $7 * interval '1 millisecond', updated_at = now()
+          WHERE id = $1
+          RETURNING webhook_id, created_at)
+       UPDATE webhooks w
+          SET last_triggered_at = GREATEST(last_triggered_at, log.created_at)
+         FROM log WHERE w.id = log.webhook_id`,
+      [...attemptParams(logId, attempt), delayMs],
+    );
+  }
+
+  /**
+   * sending → failed, counted against the webhook (`attempt` null: given up without a send,
+   * the claim's count undone); returns the webhook's failure streak for the auto-disable rule.
+   */
+  async recordFailure(
+    logId: string,
+    attempt: AttemptRecord | null,
+    error: string,
+  ): Promise<WebhookHealth | null> {
+    const rows = await queryRows(
+      this.db,
+      `WITH log AS (
+         UPDATE webhook_logs
+            SET status = 'failed', attempts = attempts || $2::jsonb,
+                response_status = COALESCE($3, response_status),
+                response_body = COALESCE($4, response_body),
+                response_time_ms = COALESCE($5, response_time_ms), error_message = $6,
+                attempt_count = attempt_count - $7, next_attempt_at = NULL,
+                completed_at = now(), updated_at = now()
+          WHERE id = $1
+          RETURNING webhook_id, created_at)
+       UPDATE webhooks w
+          SET total_deliveries = total_deliveries + 1,
+              failed_deliveries = failed_deliveries + 1,
+              consecutive_failures = consecutive_failures + 1,
+              failing_since = COALESCE(failing_since, now()), last_failure_at = now(),
+              last_triggered_at = GREATEST(last_triggered_at, log.created_at)
+         FROM log WHERE w.id = log.webhook_id
+       RETURNING w.consecutive_failures, w.failing_since`,
+      attempt
+        ? [...attemptParams(logId, attempt).slice(0, 5), error, 0]
+        : [logId, '[]', null, null, null, error, 1],
+    );
+    const row = rows[0];
+    return row
+      ? { consecutiveFailures: row.consecutive_failures, failingSince: row.failing_since }
+      : null;
+  }
+
+  /** sending → failed, without an attempt and without counting against the webhook (not sent). */
+  async recordSkipped(logId: string, reason: string): Promise<void> {
+    await this.db.query(
+      `UPDATE webhook_logs
+          SET status = 'failed', error_message = $2, attempt_count = attempt_count - 1,
+              next_attempt_at = NULL, completed_at = now(), updated_at = now()
+        WHERE id = $1`,
+      [logId, reason],
+    );
+  }
+
+  /** A row waiting for its rate-limit slot is due at it: the relay must not think its job lost. */
+  async postpone(logId: string, until: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE webhook_logs SET next_attempt_at = $2
+        WHERE id = $1 AND status IN (${WAITING})`,
+      [logId, until],
+    );
+  }
+
+  /** Disables an active webhook; true when this call did it (so the reason is logged once). */
+  async disableWebhook(webhookId: string, reason: string): Promise<boolean> {
+    const rows = await queryRows(
+      this.db,
+      `UPDATE webhooks SET is_active = false, disabled_reason = $2, updated_at = now()
+        WHERE id = $1 AND is_active RETURNING id`,
+      [webhookId, reason],
+    );
+    return rows.length > 0;
+  }
+
+  // --- A tenant's logs ---
+
+  async list(tenantId: string, webhookId: string, query: ListLogsQuery): Promise<Page<WebhookLog>> {
+    const builder = this.db
+      .getRepository(WebhookLog)
+      .createQueryBuilder('log')
+      .where('log.webhook_id = :webhookId AND log.tenant_id = :tenantId', { webhookId, tenantId })
+      .orderBy('log.created_at', 'DESC')
+      .addOrderBy('log.id', 'DESC')
+      .skip((query.page - 1) * query.limit)
+      .take(query.limit);
+    if (query.status) builder.andWhere('log.status = :status', { status: query.status });
+    if (query.eventType)
+      builder.andWhere('log.event_type = :eventType', { eventType: query.eventType });
+    if (query.from) builder.andWhere('log.created_at >= :from', { from: query.from });
+    if (query.to) builder.andWhere('log.created_at < :to', { to: query.to });
+    const [data, total] = await builder.getManyAndCount();
+    return { data, meta: { page: query.page, limit: query.limit, total } };
+  }
+
+  findOne(tenantId: string, webhookId: string, logId: string): Promise<WebhookLog | null> {
+    return this.db.getRepository(WebhookLog).findOneBy({ id: logId, webhookId, tenantId });
+  }
+
+  /** final → pending: the one delivery, if it is final. */
+  retryOne(tenantId: string, webhookId: string, logId: string): Promise<DeliveryRef[]> {
+    return this.markPending(tenantId, webhookId, `id = $3 AND status IN (${FINAL})`, logId);
+  }
+
+  /** failed → pending: every failed delivery of the webhook created since `since`. */
+  recoverFailed(tenantId: string, webhookId: string, since: Date): Promise<DeliveryRef[]> {
+    return this.markPending(tenantId, webhookId, `status = 'failed' AND created_at >= $3`, since);
+  }
+
+  /** The webhook's counts by status and response times over its logs since `interval` ago. */
+  async stats(
+    tenantId: string,
+    webhookId: string,
+    interval: string | null,
+  ): Promise<DeliveryStats> {
+    const [row] = await queryRows<DeliveryStats>(
+      this.db,
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE status = 'success')::int AS successful,
+              count(*) FILTER (WHERE status = 'failed')::int AS failed,
+              count(*) FILTER (WHERE status IN (${CLAIMABLE}))::int AS pending,
+              avg(response_time_ms) AS average,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95
+         FROM webhook_logs
+        WHERE webhook_id = $1 AND tenant_id = $2
+          AND ($3::interval IS NULL OR created_at >= now() - $3::interval)`,
+      [webhookId, tenantId, interval],
+    );
+    return row;
+  }
+
+  // --- Retention ---
+
+  /** Deletes up to `limit` final rows older than `days`; returns how many it deleted. */
+  async deleteFinishedOlderThan(days: number, limit: number): Promise<number> {
+    const deleted = await queryRows<{ id: string }>(
+      this.db,
+      `DELETE FROM webhook_logs
+        WHERE id IN (SELECT id FROM webhook_logs
+                      WHERE created_at < now() - make_interval(days => $1)
+                        AND status IN (${FINAL})
+                      LIMIT ${limit})
+        RETURNING id`,
+      [days],
+    );
+    return deleted.length;
+  }
+
+  /** One statement for the whole batch of claims. */
+  private async claimMany(logIds: string[]): Promise<Array<ClaimRow | null>> {
+    const rows = await queryRows<ClaimRow>(
+      this.db,
+      `WITH claimed AS (
+         UPDATE webhook_logs
+            SET status = 'sending', attempt_count = attempt_count + 1,
+                next_attempt_at = now() + interval '${SENDING_LEASE_MS} milliseconds', updated_at = now()
+          WHERE id = ANY($1::uuid[]) AND status IN (${CLAIMABLE})
+          RETURNING id, webhook_id, event_id, event_type, payload::text AS body, attempt_count, retry_base, created_at)
+       SELECT c.*, w.url, w.headers, w.retry_policy, w.timeout_ms, w.is_active, w.secret,
+              CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret
+         FROM claimed c JOIN webhooks w ON w.id = c.webhook_id`,
+      [logIds],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return logIds.map((id) => byId.get(id) ?? null);
+  }
+
+  /**
+   * Many successes in one statement: each log row, then one counter update per webhook (so
+   * a busy endpoint's row is locked once per batch, not once per delivery). Batches of one
+   * process run one at a time; a deadlock between processes' batches is retried.
+   */
+  private async recordSuccesses(records: SuccessRecord[]): Promise<void[]> {
+    const input = records.map(({ logId, attempt: { responseBody, ...entry } }) => ({
+      id: logId,
+      attempt: entry,
+      status: entry.statusCode,
+      body: responseBody,
+      ms: entry.responseTimeMs,
+    }));
+    await this.db.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, attempt jsonb, status int, body text, ms int)),
+       log AS (
+         UPDATE webhook_logs l
+            SET status = 'success', attempts = l.attempts || jsonb_build_array(i.attempt),
+                response_status = i.status, response_body = i.body, response_time_ms = i.ms,
+                error_message = NULL, next_attempt_at = NULL, completed_at = now(), updated_at = now()
+           FROM input i
+          WHERE l.id = i.id
+          RETURNING l.webhook_id, l.created_at),
+       per_webhook AS (
+         SELECT webhook_id, count(*)::int AS n, max(created_at) AS last_created FROM log GROUP BY webhook_id)
+       UPDATE webhooks w
+          SET total_deliveries = total_deliveries + p.n,
+              successful_deliveries = successful_deliveries + p.n,
+              consecutive_failures = 0, failing_since = NULL, last_success_at = now(),
+              last_triggered_at = GREATEST(last_triggered_at, p.last_created)
+         FROM per_webhook p
+        WHERE w.id = p.webhook_id`,
+      [JSON.stringify(input)],
+    );
+    return records.map(() => undefined);
+  }
+
+  /**
+   * Puts the webhook's deliveries matching `condition` back to pending, due now, with a fresh
+   * round of the retry policy. `condition` is a constant SQL fragment whose only parameter is
+   * `value`, as $3; never build it from input.
+   */
+  private markPending(
+    tenantId: string,
+    webhookId: string,
+    condition: string,
+    value: unknown,
+  ): Promise<DeliveryRef[]> {
+    return queryRows<DeliveryRef>(
+      this.db,
+      `UPDATE webhook_logs
+          SET status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
+              completed_at = NULL, updated_at = now()
+        WHERE webhook_id = $1 AND tenant_id = $2 AND ${condition}
+        RETURNING id, webhook_id AS "webhookId"`,
+      [webhookId, tenantId, value],
+    );
+  }
+}
+
+function attemptParams(logId: string, attempt: AttemptRecord) {
+  const { responseBody, ...entry } = attempt;
+  return [
+    logId,
+    JSON.stringify([entry]),
+    attempt.statusCode,
+    responseBody,
+    attempt.responseTimeMs,
+    attempt.error,
+  ];
+}

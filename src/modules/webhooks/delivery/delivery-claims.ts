@@ -1,0 +1,93 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ClaimRow, DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
+import { RetryPolicy } from '../entities/retry-policy';
+import { SecretDecryptionError } from '../secrets/secret-cipher';
+import { UNREADABLE_SECRET_NOT_SENT } from '../secrets/unreadable-secret';
+import { WebhookSecretCipher } from '../secrets/webhook-secret-cipher';
+
+/** What one attempt needs: the claimed log joined with its webhook's delivery settings. */
+export interface ClaimedDelivery {
+  logId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  /** When the delivery row was created: the event's trigger time. */
+  createdAt: Date;
+  /** The request body exactly as triggerEvent serialized it. */
+  body: string;
+  attempt: number;
+  attemptInRound: number;
+  url: string;
+  headers: Record<string, string>;
+  retryPolicy: RetryPolicy;
+  timeoutMs: number;
+  isActive: boolean;
+  /** Decrypted signing secrets: the current one, then the previous one during its grace period. */
+  secrets: string[];
+}
+
+/**
+ * A claimed delivery whose signing secret does not decrypt: already recorded as failed (not
+ * sent), so the caller has nothing left to do.
+ */
+export const SECRET_UNREADABLE = 'secret-unreadable';
+
+/** Claims a delivery and opens its signing secrets, after the claim's single round trip. */
+@Injectable()
+export class DeliveryClaims {
+  private readonly logger = new Logger(DeliveryClaims.name);
+
+  constructor(
+    private readonly logs: DeliveryLogRepository,
+    private readonly cipher: WebhookSecretCipher,
+  ) {}
+
+  /**
+   * The claimed delivery; null when its row is gone or already final. A delivery whose secret
+   * does not decrypt is recorded as failed at once (SECRET_UNREADABLE): retrying could never
+   * sign it, and the rest of its claim batch is unaffected.
+   */
+  async claim(logId: string): Promise<ClaimedDelivery | typeof SECRET_UNREADABLE | null> {
+    const row = await this.logs.claim(logId);
+    if (!row) return null;
+    const secrets = this.decryptSecrets(row);
+    if (!secrets) {
+      await this.logs.recordSkipped(logId, UNREADABLE_SECRET_NOT_SENT);
+      return SECRET_UNREADABLE;
+    }
+    return toClaimed(row, secrets);
+  }
+
+  /** The current secret, then the previous one during its grace; null if one does not decrypt. */
+  private decryptSecrets(row: ClaimRow): string[] | null {
+    try {
+      return (row.previous_secret ? [row.secret, row.previous_secret] : [row.secret]).map(
+        (secret) => this.cipher.decrypt(secret),
+      );
+    } catch (error) {
+      if (!(error instanceof SecretDecryptionError)) throw error;
+      // The key id is for the operators; the tenant's log row gets a message without it.
+      this.logger.warn(`Webhook ${row.webhook_id}: ${error.message}`);
+      return null;
+    }
+  }
+}
+
+function toClaimed(row: ClaimRow, secrets: string[]): ClaimedDelivery {
+  return {
+    logId: row.id,
+    webhookId: row.webhook_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    createdAt: row.created_at,
+    body: row.body,
+    attempt: row.attempt_count,
+    attemptInRound: row.attempt_count - row.retry_base,
+    url: row.url,
+    headers: row.headers,
+    retryPolicy: row.retry_policy,
+    timeoutMs: row.timeout_ms,
+    isActive: row.is_active,
+    secrets,
+  };
+}
