@@ -12,8 +12,13 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
 import { RedisModule } from './redis/redis.module';
+import { AutomationsModule } from './modules/automations/automations.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
+import { ContactsModule } from './modules/contacts/contacts.module';
+import { ConversationsModule } from './modules/conversations/conversations.module';
+import { FlowsModule } from './modules/flows/flows.module';
 import { MessagesModule } from './modules/messages/messages.module';
+import { TemplatesModule } from './modules/templates/templates.module';
 import { WebhooksModule } from './modules/webhooks';
 
 /**
@@ -38,8 +43,14 @@ import { WebhooksModule } from './modules/webhooks';
     RedisModule,
     AuthModule,
     HealthModule,
+    // Each declares its event types (§6), in the catalog's order.
     MessagesModule,
+    ConversationsModule,
+    ContactsModule,
     CampaignsModule,
+    FlowsModule,
+    AutomationsModule,
+    TemplatesModule,
   ],
 })
 export class AppModule {}

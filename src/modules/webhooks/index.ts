@@ -15,7 +15,14 @@ export type {
 export { WebhooksOptionsError } from './options/webhooks-config';
 export { isAllowedHostEntry, isSecretEncryptionKey } from './options/option-rules';
 export type { WebhookEventDefinition } from './events/event-definition';
-export type { WebhookEventType } from './events/event-types';
+export type {
+  EventDataIn,
+  EventTypeIn,
+  WebhookEventData,
+  WebhookEventPayloads,
+  WebhookEventType,
+} from './events/event-types';
+export { WebhookEventCatalogError } from './events/event-catalog.error';
 export { MAX_EVENT_PAYLOAD_BYTES } from './events/event-envelope';
 /** The BullMQ queue of deliveries (`getQueueToken(WEBHOOK_DELIVERY_QUEUE)`), for a dashboard. */
 export { WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';

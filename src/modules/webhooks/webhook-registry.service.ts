@@ -10,7 +10,7 @@ import { RotateSecretDto } from './dto/rotate-secret.dto';
 import { UpdateWebhookDto } from './dto/update-webhook.dto';
 import { Webhook } from './entities/webhook.entity';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, RetryPolicy } from './entities/retry-policy';
-import { isKnownEventType, subscriptionPatternsFor } from './events/event-catalog';
+import { EventCatalog } from './events/event-catalog';
 import { SecretDecryptionError } from './secrets/secret-cipher';
 import { UNREADABLE_SECRET } from './secrets/unreadable-secret';
 import { WebhookSecretCipher } from './secrets/webhook-secret-cipher';
@@ -44,12 +44,14 @@ export class WebhookRegistryService {
     @InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>,
     private readonly urlPolicy: WebhookUrlPolicy,
     private readonly cipher: WebhookSecretCipher,
+    private readonly catalog: EventCatalog,
     config: WebhooksConfig,
   ) {
     this.maxPerTenant = config.maxWebhooksPerTenant;
   }
 
   async create(tenantId: string, dto: CreateWebhookDto): Promise<Webhook> {
+    this.assertSubscriptions(dto.events);
     await this.urlPolicy.assertAllowed(dto.url);
     const webhook = this.webhooks.create({
       tenantId,
@@ -69,6 +71,12 @@ export class WebhookRegistryService {
       return manager.save(webhook);
     });
     return this.reveal(saved);
+  }
+
+  /** 400 unless every entry is a type of the app's event catalog, `<category>.*` or `*`. */
+  private assertSubscriptions(events: readonly unknown[]): void {
+    const problems = this.catalog.subscriptionProblems(events);
+    if (problems.length > 0) throw new BadRequestException(problems);
   }
 
   /**
@@ -96,9 +104,12 @@ export class WebhookRegistryService {
     if (query.isActive !== undefined) {
       builder.andWhere('webhook.is_active = :isActive', { isActive: query.isActive });
     }
-    if (query.event) {
-      const patterns = isKnownEventType(query.event)
-        ? subscriptionPatternsFor(query.event)
+    if (query.event !== undefined) {
+      if (!this.catalog.isValidSubscription(query.event)) {
+        throw new BadRequestException(['event must be a catalog event type or pattern']);
+      }
+      const patterns = this.catalog.isKnownEventType(query.event)
+        ? this.catalog.subscriptionPatternsFor(query.event)
         : [query.event];
       builder.andWhere('webhook.events && :patterns', { patterns });
     }
@@ -166,10 +177,11 @@ export class WebhookRegistryService {
    * writes meanwhile are never overwritten with what this request read.
    */
   async update(tenantId: string, id: string, dto: UpdateWebhookDto): Promise<Webhook> {
-    const nulls = Object.entries(dto)
+    const problems = Object.entries(dto)
       .filter(([field, value]) => value === null && !NULLABLE_FIELDS.has(field))
       .map(([field]) => `${field} must not be null`);
-    if (nulls.length > 0) throw new BadRequestException(nulls);
+    if (Array.isArray(dto.events)) problems.push(...this.catalog.subscriptionProblems(dto.events));
+    if (problems.length > 0) throw new BadRequestException(problems);
     const current = await this.findOne(tenantId, id);
     if (dto.url !== undefined) await this.urlPolicy.assertAllowed(dto.url);
     const { retryPolicy, isActive, secret, ...fields } = dto;

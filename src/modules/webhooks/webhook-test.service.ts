@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DeliveryLogRepository } from './delivery-logs/delivery-log.repository';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { TestWebhookDto, TestWebhookResponse } from './dto/test-webhook.dto';
-import { DeliverableEventType, sampleFor, TEST_EVENT_TYPE } from './events/event-catalog';
+import { EventCatalog } from './events/event-catalog';
+import { TEST_EVENT_TYPE } from './events/event-types';
 import { buildEventEnvelope } from './events/event-envelope';
 import { WebhookRegistryService } from './webhook-registry.service';
 
@@ -14,6 +15,7 @@ export class WebhookTestService {
     private readonly logs: DeliveryLogRepository,
     private readonly registry: WebhookRegistryService,
     private readonly delivery: WebhookDeliveryService,
+    private readonly catalog: EventCatalog,
   ) {}
 
   async send(
@@ -21,15 +23,19 @@ export class WebhookTestService {
     webhookId: string,
     dto: TestWebhookDto,
   ): Promise<TestWebhookResponse> {
+    const eventType = dto.eventType ?? TEST_EVENT_TYPE;
+    if (eventType !== TEST_EVENT_TYPE && !this.catalog.isKnownEventType(eventType)) {
+      const allowed = [TEST_EVENT_TYPE, ...this.catalog.types()].join(', ');
+      throw new BadRequestException([`eventType must be one of the following values: ${allowed}`]);
+    }
     // A secret that does not decrypt answers 409 here, before any log row is written.
     await this.registry.assertSecretsReadable(tenantId, webhookId);
-    const eventType = (dto.eventType ?? TEST_EVENT_TYPE) as DeliverableEventType;
     const eventId = `evt_test_${randomUUID().replace(/-/g, '')}`;
     const data =
       dto.payload ??
       (eventType === TEST_EVENT_TYPE
-        ? { ...sampleFor(eventType), webhookId }
-        : sampleFor(eventType));
+        ? { ...this.catalog.sampleFor(eventType), webhookId }
+        : this.catalog.sampleFor(eventType));
     // Throws InvalidWebhookEventError (400) for a payload over the size limit, before any write.
     const payload = buildEventEnvelope(eventId, eventType, data);
     const logId = await this.logs.insertTest(tenantId, webhookId, eventId, eventType, payload);

@@ -17,19 +17,22 @@ import { ListWebhooksQuery } from './dto/list-webhooks.query';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
 import { UpdateWebhookDto } from './dto/update-webhook.dto';
 import { SecretResponse, WebhookPageResponse, WebhookResponse } from './dto/webhook.response';
-import { EVENT_CATALOG } from './events/event-catalog';
+import { EventCatalog } from './events/event-catalog';
 import { WebhookRegistryService } from './webhook-registry.service';
 
 @ApiTags('webhooks')
 @WebhooksApi(TenantGuard)
 @Controller('webhooks')
 export class WebhooksController {
-  constructor(private readonly registry: WebhookRegistryService) {}
+  constructor(
+    private readonly registry: WebhookRegistryService,
+    private readonly catalog: EventCatalog,
+  ) {}
 
   @Get('events')
   @ApiOkResponse({ type: EventCatalogResponse })
   events(): EventCatalogResponse {
-    return { events: EVENT_CATALOG.map((entry) => ({ ...entry })) };
+    return { events: this.catalog.entries().map((entry) => ({ ...entry })) };
   }
 
   @Post()

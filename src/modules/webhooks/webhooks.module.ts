@@ -8,6 +8,9 @@ import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookHttpClient } from './delivery/webhook-http-client';
 import { DeliveryLogRepository } from './delivery-logs/delivery-log.repository';
 import { WebhookLog } from './entities/webhook-log.entity';
+import { WebhookEventDefinition } from './events/event-definition';
+import { EventCatalog } from './events/event-catalog';
+import { forFeatureSource, WebhookEventsFeatureModule } from './events/feature-events';
 import { Webhook } from './entities/webhook.entity';
 import { AdminGuard, TenantGuard } from './http/webhooks-guards';
 import { webhookRoutes } from './http/webhook-routes';
@@ -79,6 +82,15 @@ const entities = [Webhook, WebhookLog];
       useFactory: (options: WebhooksModuleOptions) => WebhooksConfig.from(options),
     },
     {
+      provide: EventCatalog,
+      inject: [WebhooksConfig],
+      useFactory: (config: WebhooksConfig) => {
+        const catalog = new EventCatalog();
+        catalog.declareAtBoot(config.events, 'WebhooksModule.forRoot({ events })');
+        return catalog;
+      },
+    },
+    {
       provide: WebhookMetrics,
       inject: [WebhooksConfig],
       useFactory: (config: WebhooksConfig) => new WebhookMetrics(config.metrics?.registry),
@@ -111,7 +123,7 @@ const entities = [Webhook, WebhookLog];
     LogRetentionService,
     LogRetentionProcessor,
   ],
-  exports: [WebhooksService, WebhooksConfig],
+  exports: [WebhooksService, WebhooksConfig, EventCatalog],
 })
 export class WebhooksModule extends ConfigurableWebhooksModule implements OnApplicationShutdown {
   /** The module's TypeORM entities, for the host's DataSource `entities`. */
@@ -127,6 +139,15 @@ export class WebhooksModule extends ConfigurableWebhooksModule implements OnAppl
 
   static override forRootAsync(options: typeof WEBHOOKS_ASYNC_OPTIONS_TYPE): DynamicModule {
     return WebhooksModule.mounted(super.forRootAsync(options));
+  }
+
+  /**
+   * Declares the event types a feature module emits. The catalog is the union of
+   * `forRoot({ events })` and every forFeature; a type declared twice with different
+   * definitions, or an invalid definition, stops the app at boot.
+   */
+  static forFeature({ events }: { events: readonly WebhookEventDefinition[] }): DynamicModule {
+    return WebhookEventsFeatureModule.declaring(events, forFeatureSource(1));
   }
 
   async onApplicationShutdown(): Promise<void> {

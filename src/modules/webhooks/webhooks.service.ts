@@ -4,11 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { MicroBatcher } from './support/micro-batcher';
 import { retryOnDeadlock } from './database/retry-on-deadlock';
-import {
-  isKnownEventType,
-  subscriptionPatternsFor,
-  WebhookEventType,
-} from './events/event-catalog';
+import { EventCatalog } from './events/event-catalog';
+import { WebhookEventData, WebhookEventType } from './events/event-types';
 import { buildEventEnvelope } from './events/event-envelope';
 import { runAfterCommit } from './outbox/after-commit.subscriber';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
@@ -37,6 +34,7 @@ export class WebhooksService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: DeliveryQueue,
+    private readonly catalog: EventCatalog,
   ) {}
 
   /**
@@ -50,20 +48,21 @@ export class WebhooksService {
   /**
    * Writes one pending log per subscribed active webhook (the outbox) and enqueues them after
    * commit. Throws InvalidWebhookEventError and writes nothing when the event can never be
-   * delivered.
+   * delivered. `eventType` must be in the catalog (declared with forRoot or forFeature);
+   * with WebhookEventPayloads augmented, the compiler checks it and `data` against the map.
    */
-  async triggerEvent(
+  async triggerEvent<T extends WebhookEventType>(
     tenantId: string,
-    eventType: WebhookEventType,
-    data: Record<string, unknown>,
+    eventType: T,
+    data: WebhookEventData<T>,
     options: TriggerOptions = {},
   ): Promise<TriggerResult> {
     const eventId = options.eventId ?? `evt_${randomUUID().replace(/-/g, '')}`;
     // webhook.test is deliverable, but only by the test route.
-    if (!isKnownEventType(eventType)) {
-      throw new InvalidWebhookEventError(`Unknown webhook event type "${eventType}"`);
+    if (!this.catalog.isKnownEventType(eventType)) {
+      throw new InvalidWebhookEventError(`Unknown webhook event type "${String(eventType)}"`);
     }
-    const payload = buildEventEnvelope(eventId, eventType, data);
+    const payload = buildEventEnvelope(eventId, eventType, data as Record<string, unknown>);
     const tenant = normalizeTenantId(tenantId);
     if (tenant === null) throw new InvalidWebhookEventError(TENANT_ID_RULE);
     if (!EVENT_ID_PATTERN.test(eventId)) {
@@ -77,7 +76,7 @@ export class WebhooksService {
       eventId,
       eventType,
       payload,
-      patterns: subscriptionPatternsFor(eventType),
+      patterns: this.catalog.subscriptionPatternsFor(eventType),
       generatedId: !options.eventId,
     };
     const { manager } = options;

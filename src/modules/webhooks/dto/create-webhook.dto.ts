@@ -18,7 +18,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Satisfies } from '../http/validation/satisfies.decorator';
-import { isValidSubscription } from '../events/event-catalog';
 import { customHeaderProblems, MAX_CUSTOM_HEADERS_BYTES } from '../validation/webhook-headers';
 import { secretProblem } from '../validation/webhook-secret';
 import { MAX_URL_LENGTH, webhookUrlProblem } from '../validation/webhook-url';
@@ -41,17 +40,11 @@ export class CreateWebhookDto {
     description: 'Catalog event types, `category.*` patterns or `*`',
     type: [String],
   })
+  // The entries are checked against the app's event catalog by WebhookRegistryService.
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ArrayUnique()
-  @Satisfies(
-    (value) =>
-      isValidSubscription(String(value))
-        ? null
-        : `"${String(value)}" is not a known event type or pattern`,
-    { each: true },
-  )
   events: string[];
 
   @ApiPropertyOptional({ maxLength: 1000, nullable: true })

@@ -1,82 +1,174 @@
-import { EVENT_DEFINITIONS, TEST_SAMPLE_PAYLOAD } from './event-definitions';
-import {
-  DeliverableEventType,
-  TEST_EVENT_TYPE,
-  WEBHOOK_EVENT_TYPES,
-  WebhookEventType,
-  WILDCARD_EVENT,
-} from './event-types';
+import { OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
+import { TEST_ENTRY, WILDCARD_ENTRY } from './built-in-events';
+import { WebhookEventDefinition } from './event-definition';
+import { categoryOf, definitionProblems } from './event-definition-rules';
+import { WebhookEventCatalogError } from './event-catalog.error';
+import { TEST_EVENT_TYPE, WILDCARD_EVENT } from './event-types';
 
-export * from './event-types';
+/** One line of GET /webhooks/events. */
+export type EventCatalogEntry = WebhookEventDefinition;
 
-export interface EventCatalogEntry {
-  type: string;
-  category: string;
-  description: string;
-  samplePayload: Record<string, unknown>;
+interface Declaration {
+  definition: Readonly<WebhookEventDefinition>;
+  /** Who declared it, for boot errors: `WebhooksModule.forRoot({ events })`, a forFeature call. */
+  source: string;
 }
-
-const categoryOf = (type: string): string => type.slice(0, type.indexOf('.'));
 
 const deepFreeze = <T>(value: T): T => {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const child of Object.values(value)) {
-      deepFreeze(child);
-    }
+    for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
 };
 
-export const EVENT_CATALOG: readonly EventCatalogEntry[] = deepFreeze([
-  ...WEBHOOK_EVENT_TYPES.map((type): EventCatalogEntry => ({
-    type,
-    category: categoryOf(type),
-    ...EVENT_DEFINITIONS[type],
-  })),
-  {
-    type: WILDCARD_EVENT,
-    category: 'all',
-    description: 'Subscribes to every event type; each delivery carries its own event type.',
-    samplePayload: EVENT_DEFINITIONS['message.sent'].samplePayload,
-  },
-  {
-    type: TEST_EVENT_TYPE,
-    category: 'webhook',
-    description: 'A test event sent manually to verify that the webhook endpoint is reachable.',
-    samplePayload: TEST_SAMPLE_PAYLOAD,
-  },
-]);
+/** The four fields of a valid definition, copied and frozen: later changes by the host do not leak in. */
+const frozenCopy = (value: WebhookEventDefinition): Readonly<WebhookEventDefinition> =>
+  deepFreeze(
+    structuredClone({
+      type: value.type,
+      category: value.category,
+      description: value.description,
+      samplePayload: value.samplePayload,
+    }),
+  );
 
-export const EVENT_CATEGORIES: readonly string[] = Object.freeze([
-  ...new Set(WEBHOOK_EVENT_TYPES.map(categoryOf)),
-]);
+const describe = (value: unknown): string =>
+  typeof (value as { type?: unknown } | null)?.type === 'string'
+    ? `"${(value as { type: string }).type}"`
+    : (JSON.stringify(value) ?? String(value));
 
-const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(WEBHOOK_EVENT_TYPES);
+/**
+ * The event types of one WebhooksModule: the union of `forRoot({ events })` and every
+ * `forFeature({ events })`, in the order they were declared, then `*` and `webhook.test`.
+ * Declarations arrive while the module graph is built (forFeature's provider constructors),
+ * so the catalog is complete before any onModuleInit runs or the app serves a request; at
+ * bootstrap it closes, and a new type declared later (a lazy-loaded module) is refused.
+ */
+export class EventCatalog implements OnModuleInit, OnApplicationBootstrap {
+  private readonly declared = new Map<string, Declaration>();
+  /** What declareAtBoot refused, thrown at init. */
+  private readonly bootProblems: string[] = [];
+  private initialized = false;
+  private closed = false;
 
-const CATALOG_BY_TYPE: ReadonlyMap<string, EventCatalogEntry> = new Map(
-  EVENT_CATALOG.map((entry) => [entry.type, entry]),
-);
-
-export function isKnownEventType(type: string): type is WebhookEventType {
-  return KNOWN_EVENT_TYPES.has(type);
-}
-
-export function isValidSubscription(pattern: string): boolean {
-  if (pattern === WILDCARD_EVENT || isKnownEventType(pattern)) {
-    return true;
+  /**
+   * A declaration made while Nest builds the module graph. Its problems are thrown together at
+   * init: by then every provider exists, so the host's `app.init()` fails with all of them and
+   * `app.close()` still releases the connections the module and the host opened.
+   */
+  declareAtBoot(definitions: readonly unknown[], source: string): void {
+    // After init no hook is left to throw them: a late module (a lazy one) fails to load.
+    if (this.initialized) return this.declare(definitions, source);
+    try {
+      this.declare(definitions, source);
+    } catch (error) {
+      if (!(error instanceof WebhookEventCatalogError)) throw error;
+      this.bootProblems.push(...error.problems);
+    }
   }
-  if (!pattern.endsWith('.*')) {
-    return false;
+
+  onModuleInit(): void {
+    this.initialized = true;
+    if (this.bootProblems.length > 0) throw new WebhookEventCatalogError(this.bootProblems);
   }
-  return EVENT_CATEGORIES.includes(pattern.slice(0, -2));
+
+  /**
+   * Adds `definitions`, all or none: throws WebhookEventCatalogError naming every invalid
+   * definition and every type already declared differently. The same definition twice is fine,
+   * even after bootstrap; a new type then is refused.
+   */
+  declare(definitions: readonly unknown[], source: string): void {
+    if (!Array.isArray(definitions)) {
+      throw new WebhookEventCatalogError([`${source}: events must be an array of definitions`]);
+    }
+    const problems: string[] = [];
+    const added = new Map<string, Declaration>();
+    definitions.forEach((value: unknown, index) => {
+      const invalid = definitionProblems(value);
+      if (invalid.length > 0) {
+        problems.push(`${source}, events[${index}] ${describe(value)}: ${invalid.join('; ')}`);
+        return;
+      }
+      const declaration = { definition: frozenCopy(value as WebhookEventDefinition), source };
+      const { type } = declaration.definition;
+      const earlier = this.declared.get(type) ?? added.get(type);
+      if (!earlier) {
+        added.set(type, declaration);
+      } else if (!isDeepStrictEqual(earlier.definition, declaration.definition)) {
+        problems.push(conflict(type, earlier, declaration));
+      }
+    });
+    if (this.closed && added.size > 0) {
+      problems.push(
+        `${source}: ${[...added.keys()].join(', ')} declared after the application bootstrapped; declare events in a module the app imports at startup`,
+      );
+    }
+    if (problems.length > 0) throw new WebhookEventCatalogError(problems);
+    for (const [type, declaration] of added) this.declared.set(type, declaration);
+  }
+
+  onApplicationBootstrap(): void {
+    this.closed = true;
+  }
+
+  /** Every entry, as GET /webhooks/events lists them. */
+  entries(): EventCatalogEntry[] {
+    const declared = [...this.declared.values()].map(({ definition }) => definition);
+    return [
+      ...declared,
+      // A delivery to a `*` subscriber looks like any other: the first type's sample shows one.
+      { ...WILDCARD_ENTRY, samplePayload: declared[0]?.samplePayload ?? {} },
+      TEST_ENTRY,
+    ];
+  }
+
+  /** The declared types, without `*` and `webhook.test`. */
+  types(): string[] {
+    return [...this.declared.keys()];
+  }
+
+  categories(): string[] {
+    return [...new Set(this.types().map(categoryOf))];
+  }
+
+  /** A declared type: one `triggerEvent` accepts. `*` and `webhook.test` are not. */
+  isKnownEventType(type: unknown): boolean {
+    return typeof type === 'string' && this.declared.has(type);
+  }
+
+  /** What a webhook's `events` may hold: a declared type, `<category>.*` of one, or `*`. */
+  isValidSubscription(pattern: unknown): boolean {
+    if (typeof pattern !== 'string') return false;
+    if (pattern === WILDCARD_EVENT || this.isKnownEventType(pattern)) return true;
+    return pattern.endsWith('.*') && this.categories().includes(pattern.slice(0, -2));
+  }
+
+  /** One message per entry of a webhook's `events` that is not a valid subscription. */
+  subscriptionProblems(events: readonly unknown[]): string[] {
+    return events
+      .filter((pattern) => !this.isValidSubscription(pattern))
+      .map((pattern) => `"${String(pattern)}" is not a known event type or pattern`);
+  }
+
+  /** The subscriptions that receive `type`. */
+  subscriptionPatternsFor(type: string): string[] {
+    return [type, `${categoryOf(type)}.*`, WILDCARD_EVENT];
+  }
+
+  /** A copy of the sample `data` of a declared type or of `webhook.test`; `{}` for others. */
+  sampleFor(type: string): Record<string, unknown> {
+    if (type === TEST_EVENT_TYPE) return structuredClone(TEST_ENTRY.samplePayload);
+    const declaration = this.declared.get(type);
+    return declaration ? structuredClone(declaration.definition.samplePayload) : {};
+  }
 }
 
-export function subscriptionPatternsFor(type: WebhookEventType): string[] {
-  return [type, `${categoryOf(type)}.*`, WILDCARD_EVENT];
-}
-
-export function sampleFor(type: DeliverableEventType): Record<string, unknown> {
-  const entry = CATALOG_BY_TYPE.get(type);
-  return entry ? structuredClone(entry.samplePayload) : {};
+function conflict(type: string, earlier: Declaration, later: Declaration): string {
+  return (
+    `"${type}" is declared twice with different definitions: ` +
+    `${earlier.source} declares ${JSON.stringify(earlier.definition)}, ` +
+    `${later.source} declares ${JSON.stringify(later.definition)}`
+  );
 }

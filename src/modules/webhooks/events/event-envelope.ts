@@ -1,24 +1,21 @@
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../support/json-depth';
 import { InvalidWebhookEventError } from '../webhook-event.error';
-import { DeliverableEventType, isKnownEventType, TEST_EVENT_TYPE } from './event-catalog';
 
 /** The largest request body a receiver gets: the whole serialized envelope, in UTF-8 bytes. */
 export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
 
 /**
  * The request body receivers get, `{ id, type, timestamp, data }`, serialized once: these are
- * the bytes stored (the payload column is `json`, kept verbatim), signed and sent. Throws
- * InvalidWebhookEventError for a type that is not deliverable, data that is not a plain object,
- * a body nested deeper than MAX_JSON_DEPTH or one over MAX_EVENT_PAYLOAD_BYTES.
+ * the bytes stored (the payload column is `json`, kept verbatim), signed and sent. The caller
+ * has checked `eventType` against the catalog. Throws InvalidWebhookEventError for data that is
+ * not a plain object, a body nested deeper than MAX_JSON_DEPTH or one over
+ * MAX_EVENT_PAYLOAD_BYTES.
  */
 export function buildEventEnvelope(
   eventId: string,
-  eventType: DeliverableEventType,
+  eventType: string,
   data: Record<string, unknown>,
 ): string {
-  if (eventType !== TEST_EVENT_TYPE && !isKnownEventType(eventType)) {
-    throw new InvalidWebhookEventError(`Unknown webhook event type "${eventType}"`);
-  }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InvalidWebhookEventError('Webhook event data must be a plain object');
   }

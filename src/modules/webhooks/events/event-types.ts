@@ -1,33 +1,35 @@
-/** The event types this service delivers, and the names its catalog and subscriptions use. */
-export const WEBHOOK_EVENT_TYPES = [
-  'message.new',
-  'message.sent',
-  'message.delivered',
-  'message.read',
-  'message.failed',
-  'conversation.created',
-  'conversation.updated',
-  'conversation.assigned',
-  'conversation.resolved',
-  'conversation.closed',
-  'contact.created',
-  'contact.updated',
-  'campaign.started',
-  'campaign.completed',
-  'campaign.failed',
-  'flow.started',
-  'flow.completed',
-  'flow.failed',
-  'automation.triggered',
-  'automation.completed',
-  'template.approved',
-  'template.rejected',
-] as const;
-
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-
+/** Subscribes to every event type; never triggered itself. */
 export const WILDCARD_EVENT = '*';
 
+/** Sent only by the test route; `triggerEvent` refuses it. */
 export const TEST_EVENT_TYPE = 'webhook.test';
 
-export type DeliverableEventType = WebhookEventType | typeof TEST_EVENT_TYPE;
+/**
+ * Event type → the shape of its `data`, for the compiler only. Empty in the module; a host
+ * adds its declared types by declaration merging, and from then on `triggerEvent` accepts
+ * those types only, each with its own payload:
+ *
+ *   declare module 'nest-webhooks' {
+ *     interface WebhookEventPayloads { 'invoice.paid': { invoice: { id: string } } }
+ *   }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface WebhookEventPayloads {}
+
+/** The event types of a payload map; any string while the map declares none. */
+export type EventTypeIn<Payloads> = [keyof Payloads] extends [never]
+  ? string
+  : Extract<keyof Payloads, string>;
+
+/** The `data` of `T` in a payload map; a plain object for a type the map does not name. */
+export type EventDataIn<Payloads, T extends string> = [T] extends [never]
+  ? Record<string, unknown>
+  : T extends keyof Payloads
+    ? Payloads[T]
+    : Record<string, unknown>;
+
+/** What `triggerEvent` accepts as `eventType`: the types of WebhookEventPayloads, or any string. */
+export type WebhookEventType = EventTypeIn<WebhookEventPayloads>;
+
+/** What `triggerEvent` accepts as `data` for `T`. */
+export type WebhookEventData<T extends string> = EventDataIn<WebhookEventPayloads, T>;
