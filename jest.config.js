@@ -4,6 +4,8 @@
  * no queue. E2e specs under test/ boot the app against real Postgres and Redis.
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+// The embedding host is its own app with the packed module installed: not part of any project.
+const modulePathIgnorePatterns = ['<rootDir>/test/embedding-host/'];
 module.exports = {
   testTimeout: 30000,
   projects: [
@@ -11,6 +13,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: '.',
+      modulePathIgnorePatterns,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
     },
@@ -19,6 +22,7 @@ module.exports = {
       // Prints what the test apps log only for a failing test (test/setup/app-log-sink.ts).
       testEnvironment: '<rootDir>/test/setup/app-logs-environment.ts',
       rootDir: '.',
+      modulePathIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
@@ -29,6 +33,7 @@ module.exports = {
       // The e2e project's per-run database (set up once for both) and log handling.
       testEnvironment: '<rootDir>/test/setup/app-logs-environment.ts',
       rootDir: '.',
+      modulePathIgnorePatterns,
       testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/setup/global-setup.ts',

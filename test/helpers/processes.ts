@@ -19,7 +19,11 @@ export async function freePort(): Promise<number> {
  * Resolves once `child` printed a line matching `pattern`; rejects if it exits first. It stops
  * listening then, so a process that floods its output later is not buffered here.
  */
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+export function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
     const done = (error?: Error) => {
