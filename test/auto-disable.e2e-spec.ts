@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DeliveryQueue } from '../src/modules/webhooks/outbox/delivery-queue.service';
-import { WEBHOOK_DELIVERY_QUEUE } from '../src/modules/webhooks/webhook-queue';
+import { WEBHOOK_DELIVERY_QUEUE } from '../src/modules/webhooks/delivery/webhook-queue';
 import {
   DeliveryPipeline,
   ONE_ATTEMPT,

@@ -13,7 +13,7 @@ import {
   WebhooksModuleOptions,
   WebhooksService,
 } from '../src/modules/webhooks';
-import { InvalidWebhookEventError } from '../src/modules/webhooks/webhook-event.error';
+import { InvalidWebhookEventError } from '../src/modules/webhooks/events/webhook-event.error';
 
 const BASE = '/api/v1/webhooks';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import request from 'supertest';
-import { InvalidWebhookEventError } from '../src/modules/webhooks/webhook-event.error';
+import { InvalidWebhookEventError } from '../src/modules/webhooks/events/webhook-event.error';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { TestReceiver } from './helpers/receiver';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';

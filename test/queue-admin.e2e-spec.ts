@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import request from 'supertest';
 import type { WebhooksService as WebhooksServiceType } from '../src/modules/webhooks/webhooks.service';
-import { WEBHOOK_DELIVERY_QUEUE } from '../src/modules/webhooks/webhook-queue';
+import { WEBHOOK_DELIVERY_QUEUE } from '../src/modules/webhooks/delivery/webhook-queue';
 import { withIsolatedModules } from './helpers/isolated';
 import { TestReceiver } from './helpers/receiver';
 import type { TestApp } from './helpers/test-app';

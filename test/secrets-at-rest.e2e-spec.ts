@@ -15,7 +15,7 @@ import {
 } from '../src/modules/webhooks/secrets/plaintext-secret-encryption';
 import { Queryable, reencryptSecrets } from '../src/modules/webhooks/secrets/secret-rows';
 import { WebhookSecretCipher } from '../src/modules/webhooks/secrets/webhook-secret-cipher';
-import { generateSecret } from '../src/modules/webhooks/validation/webhook-secret';
+import { generateSecret } from '../src/modules/webhooks/endpoints/validation/webhook-secret';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { ReceivedRequest, TestReceiver } from './helpers/receiver';
 import { createTestApp, TestApp, webhookBody } from './helpers/test-app';

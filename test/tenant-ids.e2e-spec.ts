@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { WebhookRegistryService } from '../src/modules/webhooks/webhook-registry.service';
-import { InvalidWebhookEventError } from '../src/modules/webhooks/webhook-event.error';
+import { WebhookRegistryService } from '../src/modules/webhooks/endpoints/webhook-registry.service';
+import { InvalidWebhookEventError } from '../src/modules/webhooks/events/webhook-event.error';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { TestReceiver } from './helpers/receiver';
 import { createTestApp, TestApp } from './helpers/test-app';

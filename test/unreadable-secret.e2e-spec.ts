@@ -1,6 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SecretCipher } from '../src/modules/webhooks/secrets/secret-cipher';
-import { generateSecret, maskSecret } from '../src/modules/webhooks/validation/webhook-secret';
+import {
+  generateSecret,
+  maskSecret,
+} from '../src/modules/webhooks/endpoints/validation/webhook-secret';
 import { DeliveryPipeline, ONE_ATTEMPT, startDeliveryPipeline } from './helpers/delivery-harness';
 import { TestApp, webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';

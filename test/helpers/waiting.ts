@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { WEBHOOK_DELIVERY_QUEUE } from '../../src/modules/webhooks/webhook-queue';
+import { WEBHOOK_DELIVERY_QUEUE } from '../../src/modules/webhooks/delivery/webhook-queue';
 
 /** Polls `read` until `done` accepts its value, or fails with the last value seen. */
 export async function waitUntil<T>(

@@ -22,7 +22,7 @@ import {
   HttpAttemptResult,
   WebhookHttpClient,
 } from '../../src/modules/webhooks/delivery/webhook-http-client';
-import { RetryPolicy } from '../../src/modules/webhooks/entities/retry-policy';
+import { RetryPolicy } from '../../src/modules/webhooks/endpoints/retry-policy';
 import { buildEventEnvelope } from '../../src/modules/webhooks/events/event-envelope';
 import { writeOutbox } from '../../src/modules/webhooks/outbox/outbox-writer';
 import {
@@ -31,8 +31,8 @@ import {
 } from '../../src/modules/webhooks/redis/webhooks-redis';
 import { WebhookSecretCipher } from '../../src/modules/webhooks/secrets/webhook-secret-cipher';
 import { WebhookRateLimiter } from '../../src/modules/webhooks/throttling/webhook-rate-limiter';
-import { DeliveryJobData } from '../../src/modules/webhooks/webhook-queue';
-import { generateSecret } from '../../src/modules/webhooks/validation/webhook-secret';
+import { DeliveryJobData } from '../../src/modules/webhooks/delivery/webhook-queue';
+import { generateSecret } from '../../src/modules/webhooks/endpoints/validation/webhook-secret';
 import { appLogSink } from '../setup/app-log-sink';
 
 /** One POST the service made through the fake client. */

@@ -25,7 +25,7 @@ export type {
 export { WebhookEventCatalogError } from './events/event-catalog.error';
 export { MAX_EVENT_PAYLOAD_BYTES } from './events/event-envelope';
 /** The BullMQ queue of deliveries (`getQueueToken(WEBHOOK_DELIVERY_QUEUE)`), for a dashboard. */
-export { WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';
+export { WEBHOOK_DELIVERY_QUEUE } from './delivery/webhook-queue';
 // For hosts that want the module's error shape and input rules on their own routes too.
 export { WebhooksExceptionFilter } from './http/webhooks-exception.filter';
 export { webhooksValidationPipes } from './http/webhooks-api';

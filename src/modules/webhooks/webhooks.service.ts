@@ -11,8 +11,8 @@ import { runAfterCommit } from './outbox/after-commit.subscriber';
 import { DeliveryQueue } from './outbox/delivery-queue.service';
 import { OutboxEvent, writeOutbox } from './outbox/outbox-writer';
 import { normalizeTenantId, TENANT_ID_RULE } from './tenancy/tenant-id';
-import { InvalidWebhookEventError } from './webhook-event.error';
-import { DeliveryRef } from './webhook-queue';
+import { InvalidWebhookEventError } from './events/webhook-event.error';
+import { DeliveryRef } from './delivery/webhook-queue';
 
 const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
 

@@ -3,14 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows';
 import { retryOnDeadlock } from '../database/retry-on-deadlock';
-import { SENDING_LEASE_MS } from '../delivery-lifecycle';
-import { ListLogsQuery } from '../dto/list-logs.query';
-import { RetryPolicy } from '../entities/retry-policy';
-import { DeliveryAttempt, WebhookLog } from '../entities/webhook-log.entity';
+import { SENDING_LEASE_MS } from '../delivery/delivery-lifecycle';
+import { ListLogsQuery } from './dto/list-logs.query';
+import { RetryPolicy } from '../endpoints/retry-policy';
+import { DeliveryAttempt, WebhookLog } from './webhook-log.entity';
 import { Page } from '../http/pagination.dto';
 import type { OutboxEvent } from '../outbox/outbox-writer';
 import { MicroBatcher } from '../support/micro-batcher';
-import { DeliveryRef } from '../webhook-queue';
+import { DeliveryRef } from '../delivery/webhook-queue';
 import {
   CLAIMABLE_STATUSES,
   FINAL_STATUSES,

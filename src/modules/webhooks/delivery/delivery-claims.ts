@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ClaimRow, DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
-import { RetryPolicy } from '../entities/retry-policy';
+import { RetryPolicy } from '../endpoints/retry-policy';
 import { SecretDecryptionError } from '../secrets/secret-cipher';
 import { UNREADABLE_SECRET_NOT_SENT } from '../secrets/unreadable-secret';
 import { WebhookSecretCipher } from '../secrets/webhook-secret-cipher';

@@ -1,4 +1,4 @@
-import { RetryPolicy } from '../entities/retry-policy';
+import { RetryPolicy } from '../endpoints/retry-policy';
 
 /** ±20 % so endpoints that failed together are not retried in lockstep. */
 const JITTER = 0.2;

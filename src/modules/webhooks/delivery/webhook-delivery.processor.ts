@@ -9,9 +9,9 @@ import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import { WebhooksConfig } from '../options/webhooks-config';
 import { workerOf } from '../redis/bullmq-connections';
 import { logQueueConnectionState } from '../redis/connection-state-log';
-import { JOB_LOCK, SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
-import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
-import { closeWorker, InFlight } from '../worker-shutdown';
+import { JOB_LOCK, SHUTDOWN_GRACE_MS } from './delivery-lifecycle';
+import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';
+import { closeWorker, InFlight } from '../redis/worker-shutdown';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 /**

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { WebhooksConfig } from '../options/webhooks-config';
 import { WebhookMetrics } from '../metrics/webhook-metrics';
-import { UNRECORDED_ATTEMPTS_ALLOWED } from '../delivery-lifecycle';
+import { UNRECORDED_ATTEMPTS_ALLOWED } from './delivery-lifecycle';
 import { AttemptRecord, DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { signPayload } from '../signing/webhook-signer';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
-import { unsendableHeaderName } from '../validation/webhook-headers';
-import { DeliveryJobData } from '../webhook-queue';
+import { unsendableHeaderName } from '../endpoints/validation/webhook-headers';
+import { DeliveryJobData } from './webhook-queue';
 import { ClaimedDelivery, DeliveryClaims, SECRET_UNREADABLE } from './delivery-claims';
 import { HttpAttemptResult, WebhookHttpClient } from './webhook-http-client';
 import { retryDelayMs } from './retry-schedule';

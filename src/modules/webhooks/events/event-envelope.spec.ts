@@ -1,4 +1,4 @@
-import { InvalidWebhookEventError } from '../webhook-event.error';
+import { InvalidWebhookEventError } from './webhook-event.error';
 import { buildEventEnvelope, MAX_EVENT_PAYLOAD_BYTES } from './event-envelope';
 
 /** `depth` levels of `{ a: … }`, built without recursion. */

@@ -1,5 +1,5 @@
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../support/json-depth';
-import { InvalidWebhookEventError } from '../webhook-event.error';
+import { InvalidWebhookEventError } from './webhook-event.error';
 
 /** The largest request body a receiver gets: the whole serialized envelope, in UTF-8 bytes. */
 export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Logger } from '@nestjs/common';
-import { InvalidWebhookEventError } from '../webhook-event.error';
-import { WebhookLimitError } from '../webhook-limit.error';
+import { InvalidWebhookEventError } from '../events/webhook-event.error';
+import { WebhookLimitError } from '../endpoints/webhook-limit.error';
 import { WebhooksExceptionFilter } from './webhooks-exception.filter';
 
 function answer(exception: unknown): { status: number; body: unknown } {

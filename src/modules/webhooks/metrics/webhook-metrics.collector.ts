@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { QUEUE_STATES, WebhookMetrics } from './webhook-metrics';
-import { QueueAdminService } from '../queue-admin.service';
+import { QueueAdminService } from '../queue-admin/queue-admin.service';
 
 /**
  * The gauges read at scrape time: job counts of the delivery queue (Redis, counted as the

@@ -6,8 +6,8 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { logQueueConnectionState } from '../redis/connection-state-log';
 import { dropConnectionIfUnreachable } from '../redis/queue-shutdown';
-import { ENQUEUE_TIMEOUT_MS } from '../delivery-lifecycle';
-import { DeliveryJobData, DeliveryRef, WEBHOOK_DELIVERY_QUEUE } from '../webhook-queue';
+import { ENQUEUE_TIMEOUT_MS } from '../delivery/delivery-lifecycle';
+import { DeliveryJobData, DeliveryRef, WEBHOOK_DELIVERY_QUEUE } from '../delivery/webhook-queue';
 
 const BULK_SIZE = 1000;
 
@@ -28,9 +28,8 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
   }
 
   /**
-   * Before @nestjs/bullmq closes the queue, whose QUIT would fail or hang with Redis away. Nest
-   * runs this module's hooks after those of WebhookWorkerModule, which imports it, so the
-   * delivery worker has stopped by then.
+   * Before @nestjs/bullmq closes the queue (in onApplicationShutdown, after every
+   * beforeApplicationShutdown), whose QUIT would fail or hang with Redis away.
    */
   beforeApplicationShutdown(): Promise<void> {
     return dropConnectionIfUnreachable(this.queue);

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { FailureStreak, streakMessages } from '../support/failure-streak';
 import { WebhookMetrics } from '../metrics/webhook-metrics';
-import { RELAY_GRACE_MS, RELAY_INTERVAL_MS } from '../delivery-lifecycle';
+import { RELAY_GRACE_MS, RELAY_INTERVAL_MS } from '../delivery/delivery-lifecycle';
 import { DeliveryQueue } from './delivery-queue.service';
 import { WebhooksConfig } from '../options/webhooks-config';
 

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
-import { DeliveryRef } from '../webhook-queue';
+import { DeliveryRef } from '../delivery/webhook-queue';
 
 /** One event to write to the outbox. */
 export interface OutboxEvent {

@@ -5,12 +5,12 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
-import { SHUTDOWN_GRACE_MS } from '../delivery-lifecycle';
+import { SHUTDOWN_GRACE_MS } from '../delivery/delivery-lifecycle';
 import { WebhooksConfig } from '../options/webhooks-config';
 import { workerConnection, workerOf } from '../redis/bullmq-connections';
 import { logQueueConnectionState } from '../redis/connection-state-log';
 import { dropConnectionIfUnreachable } from '../redis/queue-shutdown';
-import { closeWorker, InFlight } from '../worker-shutdown';
+import { closeWorker, InFlight } from '../redis/worker-shutdown';
 import { JobSchedulerKeeper, JobSchedulerSpec } from './job-scheduler-keeper';
 import { LogRetentionService } from './log-retention.service';
 

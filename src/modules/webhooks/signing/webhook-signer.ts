@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { secretKey } from '../validation/webhook-secret';
+import { secretKey } from '../endpoints/validation/webhook-secret';
 
 export interface SignatureHeaders {
   'webhook-signature': string;

@@ -17,11 +17,11 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { Satisfies } from '../http/validation/satisfies.decorator';
+import { Satisfies } from '../../http/validation/satisfies.decorator';
 import { customHeaderProblems, MAX_CUSTOM_HEADERS_BYTES } from '../validation/webhook-headers';
 import { secretProblem } from '../validation/webhook-secret';
 import { MAX_URL_LENGTH, webhookUrlProblem } from '../validation/webhook-url';
-import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from '../entities/retry-policy';
+import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from '../retry-policy';
 import { RetryPolicyDto } from './retry-policy.dto';
 
 export class CreateWebhookDto {

@@ -7,10 +7,10 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AdminGuard } from './http/webhooks-guards';
-import { WebhooksApi } from './http/webhooks-api';
-import { QueuePauseResponse, QueueStatsResponse } from './dto/queue-admin.response';
-import { QueuedResponse } from './dto/recover.dto';
+import { AdminGuard } from '../http/webhooks-guards';
+import { WebhooksApi } from '../http/webhooks-api';
+import { QueuePauseResponse, QueueStatsResponse } from './queue-admin.response';
+import { QueuedResponse } from '../delivery-logs/dto/recover.dto';
 import { QueueAdminService } from './queue-admin.service';
 
 /**

@@ -6,18 +6,18 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { TenantGuard } from './http/webhooks-guards';
-import { WebhooksApi } from './http/webhooks-api';
-import { TenantId } from './http/request-tenant';
-import { Page } from './http/pagination.dto';
-import { UuidParam } from './http/validation/uuid-param';
+import { TenantGuard } from '../http/webhooks-guards';
+import { WebhooksApi } from '../http/webhooks-api';
+import { TenantId } from '../http/request-tenant';
+import { Page } from '../http/pagination.dto';
+import { UuidParam } from '../http/validation/uuid-param';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
-import { EventCatalogResponse } from './dto/event-catalog.response';
+import { EventCatalogResponse } from '../events/event-catalog.response';
 import { ListWebhooksQuery } from './dto/list-webhooks.query';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
 import { UpdateWebhookDto } from './dto/update-webhook.dto';
 import { SecretResponse, WebhookPageResponse, WebhookResponse } from './dto/webhook.response';
-import { EventCatalog } from './events/event-catalog';
+import { EventCatalog } from '../events/event-catalog';
 import { WebhookRegistryService } from './webhook-registry.service';
 
 @ApiTags('webhooks')

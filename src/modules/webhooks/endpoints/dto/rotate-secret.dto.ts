@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { Satisfies } from '../http/validation/satisfies.decorator';
+import { Satisfies } from '../../http/validation/satisfies.decorator';
 import { secretProblem } from '../validation/webhook-secret';
 
 export class RotateSecretDto {

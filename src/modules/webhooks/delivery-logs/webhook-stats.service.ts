@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryLogRepository } from './delivery-logs/delivery-log.repository';
+import { DeliveryLogRepository } from './delivery-log.repository';
 import { StatsPeriod, StatsResponse } from './dto/stats.dto';
-import { WebhookRegistryService } from './webhook-registry.service';
+import { WebhookRegistryService } from '../endpoints/webhook-registry.service';
 
 const PERIOD_INTERVALS: Record<StatsPeriod, string | null> = {
   '24h': '24 hours',

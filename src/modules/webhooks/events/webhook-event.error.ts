@@ -1,4 +1,4 @@
-import { DomainError } from './support/domain-error';
+import { DomainError } from '../support/domain-error';
 
 /** triggerEvent was called with something that can never be delivered; nothing was written. */
 export class InvalidWebhookEventError extends DomainError {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString } from 'class-validator';
-import { TEST_EVENT_TYPE } from '../events/event-types';
+import { TEST_EVENT_TYPE } from '../../events/event-types';
 
 export class TestWebhookDto {
   // Checked against the app's event catalog by WebhookTestService.

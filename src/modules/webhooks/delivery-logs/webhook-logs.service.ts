@@ -1,11 +1,11 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { DeliveryLogRepository } from './delivery-logs/delivery-log.repository';
-import { Page } from './http/pagination.dto';
+import { DeliveryLogRepository } from './delivery-log.repository';
+import { Page } from '../http/pagination.dto';
 import { ListLogsQuery } from './dto/list-logs.query';
-import { WebhookLog } from './entities/webhook-log.entity';
-import { DeliveryQueue } from './outbox/delivery-queue.service';
-import { DeliveryRef } from './webhook-queue';
-import { WebhookRegistryService } from './webhook-registry.service';
+import { WebhookLog } from './webhook-log.entity';
+import { DeliveryQueue } from '../outbox/delivery-queue.service';
+import { DeliveryRef } from '../delivery/webhook-queue';
+import { WebhookRegistryService } from '../endpoints/webhook-registry.service';
 
 /** Delivery logs of one tenant's webhook: reading them and sending them again. */
 @Injectable()

@@ -1,4 +1,4 @@
-import { MAX_TIMEOUT_MS } from './entities/retry-policy';
+import { MAX_TIMEOUT_MS } from '../endpoints/retry-policy';
 
 /**
  * The timings of a delivery's life, in one place, because each is chosen against the others

@@ -1,12 +1,12 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DeliveryLogRepository } from './delivery-logs/delivery-log.repository';
-import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
+import { DeliveryLogRepository } from './delivery-log.repository';
+import { WebhookDeliveryService } from '../delivery/webhook-delivery.service';
 import { TestWebhookDto, TestWebhookResponse } from './dto/test-webhook.dto';
-import { EventCatalog } from './events/event-catalog';
-import { TEST_EVENT_TYPE } from './events/event-types';
-import { buildEventEnvelope } from './events/event-envelope';
-import { WebhookRegistryService } from './webhook-registry.service';
+import { EventCatalog } from '../events/event-catalog';
+import { TEST_EVENT_TYPE } from '../events/event-types';
+import { buildEventEnvelope } from '../events/event-envelope';
+import { WebhookRegistryService } from '../endpoints/webhook-registry.service';
 
 /** The synchronous test route: one logged attempt, answered with what the endpoint said. */
 @Injectable()

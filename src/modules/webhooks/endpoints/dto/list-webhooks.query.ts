@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString } from 'class-validator';
-import { PaginationQueryDto } from '../http/pagination.dto';
-import { BooleanQuery } from '../http/validation/boolean-query';
+import { PaginationQueryDto } from '../../http/pagination.dto';
+import { BooleanQuery } from '../../http/validation/boolean-query';
 
 export class ListWebhooksQuery extends PaginationQueryDto {
   @ApiPropertyOptional({ type: Boolean })

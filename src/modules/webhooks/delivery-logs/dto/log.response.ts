@@ -4,7 +4,7 @@ import {
   DeliveryAttempt,
   DeliveryStatus,
   WebhookLog,
-} from '../entities/webhook-log.entity';
+} from '../webhook-log.entity';
 
 export class DeliveryAttemptResponse implements DeliveryAttempt {
   @ApiProperty() attempt: number;

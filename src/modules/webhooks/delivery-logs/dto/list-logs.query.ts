@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, MaxLength, MinDate } from 'class-validator';
-import { PaginationQueryDto } from '../http/pagination.dto';
-import { EARLIEST_DATE } from '../http/validation/earliest-date';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../entities/webhook-log.entity';
+import { PaginationQueryDto } from '../../http/pagination.dto';
+import { EARLIEST_DATE } from '../../http/validation/earliest-date';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../webhook-log.entity';
 
 export class ListLogsQuery extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })

@@ -1,4 +1,4 @@
-import { DomainError } from './support/domain-error';
+import { DomainError } from '../support/domain-error';
 
 /** The tenant already has as many webhooks as WEBHOOK_MAX_PER_TENANT allows; nothing was written. */
 export class WebhookLimitError extends DomainError {

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { TenantGuard } from './http/webhooks-guards';
-import { WebhooksApi } from './http/webhooks-api';
-import { TenantId } from './http/request-tenant';
-import { Page } from './http/pagination.dto';
-import { UuidParam } from './http/validation/uuid-param';
+import { TenantGuard } from '../http/webhooks-guards';
+import { WebhooksApi } from '../http/webhooks-api';
+import { TenantId } from '../http/request-tenant';
+import { Page } from '../http/pagination.dto';
+import { UuidParam } from '../http/validation/uuid-param';
 import { ListLogsQuery } from './dto/list-logs.query';
 import { LogDetailResponse, LogPageResponse, LogResponse } from './dto/log.response';
 import { QueuedResponse, RecoverDto } from './dto/recover.dto';

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, MaxDate, MinDate } from 'class-validator';
-import { EARLIEST_DATE } from '../http/validation/earliest-date';
+import { EARLIEST_DATE } from '../../http/validation/earliest-date';
 
 export class RecoverDto {
   @ApiProperty({

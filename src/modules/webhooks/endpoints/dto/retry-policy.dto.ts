@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { IsOptional } from 'class-validator';
-import { BackoffStrategy } from '../entities/retry-policy';
+import { BackoffStrategy } from '../retry-policy';
 
 export const MAX_RETRY_DELAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Worker } from 'bullmq';
-import { withTimeout } from './support/with-timeout';
-import { isConnectionReady } from './redis/queue-shutdown';
+import { withTimeout } from '../support/with-timeout';
+import { isConnectionReady } from './queue-shutdown';
 
 /** How long a graceful close may take with Redis reachable (BullMQ marks the last jobs done). */
 const GRACEFUL_CLOSE_MS = 1000;

@@ -9,8 +9,8 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { DELIVERY_STATUSES, DeliveryStatus, sqlList } from '../delivery-logs/delivery-log-status';
-import { Webhook } from './webhook.entity';
+import { DELIVERY_STATUSES, DeliveryStatus, sqlList } from './delivery-log-status';
+import { Webhook } from '../endpoints/webhook.entity';
 
 export { DELIVERY_STATUSES };
 export type { DeliveryStatus };

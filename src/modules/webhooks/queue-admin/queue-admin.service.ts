@@ -1,8 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { QueueStatsResponse } from './dto/queue-admin.response';
-import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';
+import { QueueStatsResponse } from './queue-admin.response';
+import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from '../delivery/webhook-queue';
 
 const RETRY_CHUNK = 500;
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RetryPolicyDto } from './retry-policy.dto';
-import { Webhook } from '../entities/webhook.entity';
+import { Webhook } from '../webhook.entity';
 import { maskSecret } from '../validation/webhook-secret';
 
 export class WebhookResponse {
