@@ -13,6 +13,7 @@ export type {
   WebhooksModuleOptions,
 } from './options/webhooks-module-options';
 export { WebhooksOptionsError } from './options/webhooks-config';
+export type { WebhooksModuleAsyncOptions } from './options/webhooks-module-definition';
 export { isAllowedHostEntry, isSecretEncryptionKey } from './options/option-rules';
 export type { WebhookEventDefinition } from './events/event-definition';
 export type {
@@ -23,6 +24,8 @@ export type {
   WebhookEventType,
 } from './events/event-types';
 export { WebhookEventCatalogError } from './events/event-catalog.error';
+/** What triggerEvent throws for an event that can never be delivered (a 400 on a route). */
+export { InvalidWebhookEventError } from './events/webhook-event.error';
 export { MAX_EVENT_PAYLOAD_BYTES } from './events/event-envelope';
 /** The BullMQ queue of deliveries (`getQueueToken(WEBHOOK_DELIVERY_QUEUE)`), for a dashboard. */
 export { WEBHOOK_DELIVERY_QUEUE } from './delivery/webhook-queue';

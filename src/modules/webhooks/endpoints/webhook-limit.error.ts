@@ -1,6 +1,6 @@
 import { DomainError } from '../support/domain-error';
 
-/** The tenant already has as many webhooks as WEBHOOK_MAX_PER_TENANT allows; nothing was written. */
+/** The tenant already has as many webhooks as options.maxWebhooksPerTenant allows; nothing was written. */
 export class WebhookLimitError extends DomainError {
   readonly kind = 'conflict';
 

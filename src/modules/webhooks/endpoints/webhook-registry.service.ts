@@ -80,7 +80,7 @@ export class WebhookRegistryService {
   }
 
   /**
-   * Throws WebhookLimitError when the tenant has WEBHOOK_MAX_PER_TENANT webhooks, disabled ones
+   * Throws WebhookLimitError when the tenant has maxWebhooksPerTenant webhooks, disabled ones
    * included. The tenant's creates queue on an advisory lock held until commit, so two of them
    * can never both count the last free place.
    */

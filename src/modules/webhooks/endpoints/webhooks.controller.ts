@@ -37,7 +37,9 @@ export class WebhooksController {
 
   @Post()
   @ApiCreatedResponse({ type: WebhookResponse, description: 'The webhook, with its secret' })
-  @ApiConflictResponse({ description: 'The tenant has WEBHOOK_MAX_PER_TENANT webhooks already' })
+  @ApiConflictResponse({
+    description: 'The tenant has as many webhooks as the limit allows (maxWebhooksPerTenant)',
+  })
   async create(
     @TenantId() tenantId: string,
     @Body() dto: CreateWebhookDto,

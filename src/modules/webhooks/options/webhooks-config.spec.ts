@@ -96,6 +96,10 @@ describe('WebhooksConfig', () => {
     ['negative hours', { autoDisable: { afterHours: -1 } }, 'autoDisable.afterHours'],
     ['no webhooks allowed', { maxWebhooksPerTenant: 0 }, 'maxWebhooksPerTenant'],
     ['events that are not a list', { events: {} }, 'events: must be an array'],
+    ['a worker flag instead of a group', { worker: false }, 'worker: must be an object'],
+    ['a list of auto-disable values', { autoDisable: [3] }, 'autoDisable: must be an object'],
+    ['hosts as one string', { allowedHosts: 'a.com,b.com' }, 'allowedHosts: each entry must be'],
+    ['a numeric route prefix', { routePrefix: 42 }, 'routePrefix: path segments'],
     [
       'a registry that is not one',
       { metrics: { registry: {} } },

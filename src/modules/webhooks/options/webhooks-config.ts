@@ -56,12 +56,23 @@ export class WebhooksConfig {
         (v) => typeof v === 'boolean',
         'must be true or false',
       ) as boolean;
+    /** A nested group (`worker`, `autoDisable`, …): absent, or a plain object. */
+    const group = <T extends object>(name: string, value: T | undefined): Partial<T> =>
+      check(
+        name,
+        value ?? {},
+        (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+        'must be an object',
+      ) as Partial<T>;
+    const worker = group('worker', options.worker);
+    const autoDisable = group('autoDisable', options.autoDisable);
     const fn = <T>(name: string, value: unknown, fallback?: T) =>
       check(name, value ?? fallback, (v) => typeof v === 'function', 'must be a function') as T;
 
+    const redis = group('redis', options.redis);
     this.redisUrl = check(
       'redis.url',
-      options.redis?.url,
+      redis.url as string,
       isRedisUrl,
       'must be a redis:// or rediss:// URL',
     );
@@ -86,39 +97,37 @@ export class WebhooksConfig {
     );
     this.tenant = fn<TenantResolver>('tenant', options.tenant);
     this.isAdmin = fn<AdminResolver>('isAdmin', options.isAdmin, () => false);
-    this.workerEnabled = flag('worker.enabled', options.worker?.enabled, true);
-    this.workerConcurrency = integer(
-      'worker.concurrency',
-      options.worker?.concurrency,
-      50,
-      1,
-      1000,
-    );
+    this.workerEnabled = flag('worker.enabled', worker.enabled, true);
+    this.workerConcurrency = integer('worker.concurrency', worker.concurrency, 50, 1, 1000);
     this.routePrefix = check(
       'routePrefix',
-      (options.routePrefix ?? 'api/v1').replace(/^\/+|\/+$/g, ''),
-      (v) => v === '' || ROUTE_PREFIX.test(v),
+      typeof options.routePrefix === 'string' || options.routePrefix === undefined
+        ? (options.routePrefix ?? 'api/v1').replace(/^\/+|\/+$/g, '')
+        : options.routePrefix,
+      (v) => typeof v === 'string' && (v === '' || ROUTE_PREFIX.test(v)),
       'path segments of letters, digits, "_", ".", "~" and "-", separated by "/"',
     );
     this.allowPrivateUrls = flag('allowPrivateUrls', options.allowPrivateUrls, false);
     this.allowedHosts = check(
       'allowedHosts',
-      (options.allowedHosts ?? []).map((host) => String(host).trim().toLowerCase()),
-      (hosts) => hosts.every(isAllowedHostEntry),
+      Array.isArray(options.allowedHosts ?? [])
+        ? (options.allowedHosts ?? []).map((host) => String(host).trim().toLowerCase())
+        : (options.allowedHosts as string[]),
+      (hosts) => Array.isArray(hosts) && hosts.every(isAllowedHostEntry),
       'each entry must be a hostname, an IP address or a CIDR',
     );
     this.requireHttps = flag('requireHttps', options.requireHttps, true);
     this.logRetentionDays = integer('logRetentionDays', options.logRetentionDays, 30, 1, 3650);
     this.disableAfterFailures = integer(
       'autoDisable.afterFailures',
-      options.autoDisable?.afterFailures,
+      autoDisable.afterFailures,
       20,
       1,
       1_000_000,
     );
     this.disableAfterHours = check(
       'autoDisable.afterHours',
-      options.autoDisable?.afterHours ?? 24,
+      autoDisable.afterHours ?? 24,
       (v) => typeof v === 'number' && v >= 0 && v <= 24 * 365,
       'must be a number of hours from 0 to 8760',
     );

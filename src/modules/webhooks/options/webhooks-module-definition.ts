@@ -8,3 +8,6 @@ export const {
   OPTIONS_TYPE: WEBHOOKS_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: WEBHOOKS_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<WebhooksModuleOptions>().setClassMethodName('forRoot').build();
+
+/** What forRootAsync takes: `useFactory` (with `imports`, `inject`), `useClass` or `useExisting`. */
+export type WebhooksModuleAsyncOptions = typeof WEBHOOKS_ASYNC_OPTIONS_TYPE;

@@ -5,7 +5,7 @@ import { WebhooksConfig } from '../options/webhooks-config';
 /** Rows per DELETE: each statement is short, so no long lock blocks inserts or the workers. */
 export const RETENTION_BATCH = 5000;
 
-/** Deletes delivery logs older than WEBHOOK_LOG_RETENTION_DAYS, a batch at a time. */
+/** Deletes delivery logs older than options.logRetentionDays, a batch at a time. */
 @Injectable()
 export class LogRetentionService {
   private readonly logger = new Logger(LogRetentionService.name);

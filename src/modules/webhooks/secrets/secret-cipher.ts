@@ -88,7 +88,7 @@ export class SecretCipher {
     if (!key) {
       throw new SecretDecryptionError(
         `Webhook secret is encrypted under unknown key ${keyId}: ` +
-          'set that key as WEBHOOK_SECRET_ENCRYPTION_KEY or in WEBHOOK_SECRET_DECRYPTION_KEYS',
+          'give that key as secretEncryptionKey or in secretDecryptionKeys',
       );
     }
     try {

@@ -1,9 +1,9 @@
 import ipaddr from 'ipaddr.js';
 
 export interface AddressPolicyOptions {
-  /** WEBHOOK_ALLOW_PRIVATE_URLS: every address is allowed (local development, tests). */
+  /** options.allowPrivateUrls: every address is allowed (local development, tests). */
   allowPrivate: boolean;
-  /** WEBHOOK_ALLOWED_HOSTS: hostnames, IPs and CIDRs exempt from the block. */
+  /** options.allowedHosts: hostnames, IPs and CIDRs exempt from the block. */
   allowedHosts: readonly string[];
 }
 
