@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import request from 'supertest';
@@ -16,6 +15,7 @@ import {
 import { stopWithin } from './helpers/processes';
 import { TestReceiver } from './helpers/receiver';
 import { BASE_DATABASE_URL, BASE_REDIS_URL, withDatabase } from './setup/test-env';
+import { deleteRedisKeys } from './helpers/redis-keys';
 
 const ORG_42 = { 'x-org-key': 'key-org-42' };
 const ORG_7 = { 'x-org-key': 'key-org-7' };
@@ -73,7 +73,7 @@ describe('the packed module embedded in a host app (e2e)', () => {
     if (host) await stopWithin(host.child, 45000);
     await receiver?.close();
     await admin((client) => client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
-    await deleteRedisKeys(`${queuePrefix}:*`);
+    await deleteRedisKeys(BASE_REDIS_URL, `${queuePrefix}:*`);
     if (pack) rmSync(pack.packDir, { recursive: true, force: true });
   }, 60000);
 
@@ -203,17 +203,3 @@ describe('the packed module embedded in a host app (e2e)', () => {
     );
   });
 });
-
-async function deleteRedisKeys(pattern: string): Promise<void> {
-  const redis = new Redis(BASE_REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}

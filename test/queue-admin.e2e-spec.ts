@@ -1,6 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import request from 'supertest';
@@ -12,6 +11,7 @@ import type { TestApp } from './helpers/test-app';
 import { webhookBody } from './helpers/test-app';
 import { waitUntil } from './helpers/waiting';
 import { BASE_DATABASE_URL, withDatabase } from './setup/test-env';
+import { deleteRedisKeys } from './helpers/redis-keys';
 
 const BASE = '/api/v1/webhooks';
 const QUEUE = `${BASE}/queue`;
@@ -62,7 +62,7 @@ describe('Queue admin routes (e2e)', () => {
     await queue?.resume();
     await t?.close();
     await receiver?.close();
-    await deleteRedisKeys(`${queuePrefix}:*`);
+    await deleteRedisKeys(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', `${queuePrefix}:*`);
     await withPostgres(postgres, (pg) =>
       pg.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
     );
@@ -270,19 +270,5 @@ async function withPostgres<T>(
     return await body(pg);
   } finally {
     await pg.end();
-  }
-}
-
-async function deleteRedisKeys(pattern: string): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
