@@ -85,7 +85,7 @@ describe('SecretCipher', () => {
     const error = errorOf(() => cipher.decrypt(stored));
     expect(error).toBeInstanceOf(SecretDecryptionError);
     expect(error.message).toContain(idOf(OTHER_KEY));
-    expect(error.message).toContain('WEBHOOK_SECRET_DECRYPTION_KEYS');
+    expect(error.message).toContain('secretDecryptionKeys');
     expect(error.message).not.toContain(stored);
     // A cipher that dropped the old key no longer reads what was written under it.
     const after = new SecretCipher({ current: NEW_KEY, previous: [] });
