@@ -8,7 +8,7 @@ import { ListLogsQuery } from './dto/list-logs.query';
 import { RetryPolicy } from '../endpoints/retry-policy';
 import { DeliveryAttempt, WebhookLog } from './webhook-log.entity';
 import { Page } from '../http/pagination.dto';
-import type { OutboxEvent } from '../outbox/outbox-writer';
+import type { OutboxEvent } from './outbox-event';
 import { MicroBatcher } from '../support/micro-batcher';
 import { DeliveryRef } from '../delivery/webhook-queue';
 import {

@@ -1,4 +1,4 @@
-import type { OutboxEvent } from '../outbox/outbox-writer';
+import type { OutboxEvent } from './outbox-event';
 
 /** The outbox write's two statements, for DeliveryLogRepository.insertPending only. */
 

@@ -1,20 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { DeliveryRef } from '../delivery/webhook-queue';
-
-/** One event to write to the outbox. */
-export interface OutboxEvent {
-  /** Normalized (normalizeTenantId): compared exactly, as Postgres stores it. */
-  tenantId: string;
-  eventId: string;
-  eventType: string;
-  /** The serialized envelope, sent as the request body. */
-  payload: string;
-  /** The webhook subscriptions that match the event (exact, `category.*`, `*`). */
-  patterns: string[];
-  /** Ids triggerEvent generated are new by construction: no earlier use to look for. */
-  generatedId: boolean;
-}
+import { OutboxEvent } from '../delivery-logs/outbox-event';
 
 /**
  * Writes the pending deliveries of many events in one statement: one row per event and
