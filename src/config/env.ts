@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { isAllowedHostEntry, isSecretEncryptionKey } from '../modules/webhooks';
 
 /**
  * Every environment variable of the service, parsed and validated once at boot.
@@ -44,9 +45,6 @@ type Raw = Record<string, string | undefined>;
 
 const ENCRYPTION_KEY_RULE = 'must be 32 bytes encoded as base64 (openssl rand -base64 32)';
 
-const HOSTNAME =
-  /^(?=.{1,253}\.?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/;
-
 export class EnvValidationError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid environment configuration:\n  - ${problems.join('\n  - ')}`);
@@ -91,7 +89,7 @@ export function parseEnv(raw: Raw): AppEnv {
       .split(',')
       .map((key) => key.trim())
       .filter(Boolean);
-    const invalid = keys.flatMap((key, index) => (isEncryptionKey(key) ? [] : [index + 1]));
+    const invalid = keys.flatMap((key, index) => (isSecretEncryptionKey(key) ? [] : [index + 1]));
     if (invalid.length > 0) {
       const which = `${invalid.length > 1 ? 'keys' : 'key'} ${invalid.join(', ')} of ${keys.length}`;
       problems.push(`${name}: ${which} ${ENCRYPTION_KEY_RULE}`);
@@ -139,7 +137,7 @@ export function parseEnv(raw: Raw): AppEnv {
     WEBHOOK_SECRET_ENCRYPTION_KEY: secretOrDefault(
       'WEBHOOK_SECRET_ENCRYPTION_KEY',
       DEV_ENCRYPTION_KEY,
-      (v) => (isEncryptionKey(v) ? null : ENCRYPTION_KEY_RULE),
+      (v) => (isSecretEncryptionKey(v) ? null : ENCRYPTION_KEY_RULE),
     ),
     WEBHOOK_SECRET_DECRYPTION_KEYS: keyList('WEBHOOK_SECRET_DECRYPTION_KEYS'),
     insecureDefaults,
@@ -166,17 +164,7 @@ function hostList(value: string): string[] {
     .split(',')
     .map((host) => host.trim().toLowerCase())
     .filter(Boolean);
-  const invalid = hosts.filter((host) => {
-    if (host.includes('/')) {
-      try {
-        ipaddr.parseCIDR(host);
-        return false;
-      } catch {
-        return true;
-      }
-    }
-    return !ipaddr.isValid(host) && !HOSTNAME.test(host);
-  });
+  const invalid = hosts.filter((host) => !isAllowedHostEntry(host));
   if (invalid.length > 0) {
     throw new Error(`not hostnames, IP addresses or CIDRs: ${invalid.join(', ')}`);
   }
@@ -186,17 +174,13 @@ function hostList(value: string): string[] {
 /** An IP address or a hostname to listen on. */
 function listenHost(value: string): string {
   const host = value.toLowerCase();
-  if (ipaddr.isValid(host) || HOSTNAME.test(host)) return host;
+  if (!host.includes('/') && isAllowedHostEntry(host)) return host;
   throw new Error('must be an IP address or a hostname, e.g. 127.0.0.1 or 0.0.0.0');
 }
 
 function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   return ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback';
-}
-
-function isEncryptionKey(value: string): boolean {
-  return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32;
 }
 
 function withoutPassword(value: string): string {
