@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { WebhookHttpClient } from '../../src/modules/webhooks/delivery/webhook-http-client';
@@ -10,7 +11,7 @@ import { WebhookRegistryService } from '../../src/modules/webhooks/endpoints/web
 import { WEBHOOK_DELIVERY_QUEUE } from '../../src/modules/webhooks/delivery/webhook-queue';
 import { WebhooksService } from '../../src/modules/webhooks/webhooks.service';
 import type { Receiver } from './bench';
-import { percentile, Scenario } from './report';
+import { BARE_BULLMQ_LIMIT, percentile, RAW_HTTP_LIMIT, Scenario } from './report';
 import { DeliveryProcesses, machineCpuTicks } from './usage';
 
 /** How many triggerEvent calls are in flight at once while loading the queue. */
@@ -91,7 +92,7 @@ export class BenchApp {
     await queue.obliterate({ force: true });
     await queue.close();
     return {
-      name: 'limit: bare BullMQ (add + no-op)',
+      name: BARE_BULLMQ_LIMIT,
       kind: 'limit',
       count: jobs,
       seconds,
@@ -100,33 +101,68 @@ export class BenchApp {
   }
 
   /** Limit: the delivery HTTP client alone POSTing signed-size bodies to the same receiver. */
-  async bareHttp(requests: number): Promise<Scenario> {
-    const http = this.app.get(WebhookHttpClient);
-    const body = JSON.stringify({
-      id: 'evt_bench',
-      type: 'message.sent',
-      timestamp: new Date().toISOString(),
-      data: { n: 1 },
+  /**
+   * Limit: a raw keep-alive `http.request` loop, one socket per lane, posting the same body to
+   * the same receiver at the same concurrency: what Node's HTTP stack alone reaches here.
+   */
+  async rawHttp(requests: number): Promise<Scenario> {
+    const lanes = Number(process.env.WEBHOOK_WORKER_CONCURRENCY);
+    const agent = new Agent({ keepAlive: true, maxSockets: lanes });
+    const body = Buffer.from(BENCH_BODY);
+    const target = new URL(this.receiver.url);
+    const post = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            agent,
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-length': body.length },
+          },
+          (res) => {
+            res.on('data', () => undefined);
+            res.on('end', () => resolve(res.statusCode ?? 0));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const seconds = await runLanes(lanes, requests, async () => {
+      const status = await post();
+      if (status !== 200) throw new Error(`raw HTTP got ${status}`);
     });
-    const headers = { 'content-type': 'application/json' };
-    let next = 0;
-    const started = performance.now();
-    const lanes = Array.from(
-      { length: Number(process.env.WEBHOOK_WORKER_CONCURRENCY) },
-      async () => {
-        while (next++ < requests) {
-          const result = await http.post(this.receiver.url, body, headers, 10_000);
-          if (result.statusCode !== 200)
-            throw new Error(`bare HTTP got ${result.statusCode ?? result.error}`);
-        }
-      },
-    );
-    await Promise.all(lanes);
-    const seconds = (performance.now() - started) / 1000;
+    agent.destroy();
     await this.receiver.reset();
     return {
-      name: 'limit: bare HTTP client',
+      name: RAW_HTTP_LIMIT,
       kind: 'limit',
+      count: requests,
+      seconds,
+      perSecond: requests / seconds,
+    };
+  }
+
+  /** The delivery HTTP client alone (SSRF lookup, deadline, excerpt), against the raw loop. */
+  async deliveryHttpClient(requests: number): Promise<Scenario> {
+    const http = this.app.get(WebhookHttpClient);
+    const headers = { 'content-type': 'application/json' };
+    const seconds = await runLanes(
+      Number(process.env.WEBHOOK_WORKER_CONCURRENCY),
+      requests,
+      async () => {
+        const result = await http.post(this.receiver.url, BENCH_BODY, headers, 10_000);
+        if (result.statusCode !== 200)
+          throw new Error(`delivery HTTP client got ${result.statusCode ?? result.error}`);
+      },
+    );
+    await this.receiver.reset();
+    return {
+      name: 'delivery HTTP client alone',
+      kind: 'component',
+      comparedWith: RAW_HTTP_LIMIT,
       count: requests,
       seconds,
       perSecond: requests / seconds,
@@ -388,4 +424,24 @@ class RolledBack extends Error {}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The body every HTTP limit and component run posts: an envelope like a delivery's. */
+const BENCH_BODY = JSON.stringify({
+  id: 'evt_bench',
+  type: 'message.sent',
+  timestamp: '2026-01-15T10:30:00.000Z',
+  data: { n: 1 },
+});
+
+/** Runs `call` `total` times over `lanes` concurrent loops; returns the seconds it took. */
+async function runLanes(lanes: number, total: number, call: () => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next++ < total) await call();
+    }),
+  );
+  return (performance.now() - started) / 1000;
 }

@@ -3,7 +3,8 @@
  *
  * Runs the real service (triggerEvent, BullMQ processor, Postgres logging, signing, HTTP)
  * against a keep-alive receiver in its own process, on a database and queue prefix of its
- * own, and measures beside it the bare BullMQ and bare HTTP limits at the same concurrency.
+ * own, and measures beside it the bare BullMQ and raw keep-alive http.request limits at the same
+ * concurrency (and the delivery HTTP client alone against the latter).
  * Prints a table and writes bench-results.json.
  */
 import { fork } from 'node:child_process';
@@ -12,7 +13,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { Scenario, formatTable } from './report';
+import { formatTable, ratios, Scenario } from './report';
 import { inProcess, startWorkers } from './usage';
 
 const { values: flags } = parseArgs({
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
   const results: Scenario[] = [];
   try {
     results.push(await app.bareBullmq(size.bareJobs));
-    results.push(await app.bareHttp(size.bareJobs));
+    results.push(await app.rawHttp(size.bareJobs));
+    results.push(await app.deliveryHttpClient(size.bareJobs));
     results.push(await app.throughput('1. throughput, 1 endpoint', size.events));
     results.push(await app.fanout(size.fanoutEvents, size.fanoutEndpoints));
     results.push(await app.latency(size.latencyRate, size.latencySeconds));
@@ -81,9 +83,6 @@ async function main(): Promise<void> {
     await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   }
 
-  const limit = Math.min(
-    ...results.filter((r) => r.kind === 'limit').map((r) => r.perSecond ?? Infinity),
-  );
   const machine = {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
@@ -93,10 +92,10 @@ async function main(): Promise<void> {
     workers,
     quick,
   };
-  console.log(formatTable(results, limit));
+  console.log(formatTable(results));
   writeFileSync(
     join(process.cwd(), 'bench-results.json'),
-    JSON.stringify({ machine, size, limitPerSecond: limit, results }, null, 2),
+    JSON.stringify({ machine, size, ratios: ratios(results), results }, null, 2),
   );
   console.log(`\nmachine: ${JSON.stringify(machine)}\nwritten: bench-results.json`);
 }

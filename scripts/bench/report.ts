@@ -1,7 +1,14 @@
+export const BARE_BULLMQ_LIMIT = 'limit: bare BullMQ (add + no-op)';
+export const RAW_HTTP_LIMIT = 'limit: raw keep-alive http.request';
+
 export interface Scenario {
   name: string;
-  /** `limit` rows are the physical ceilings the service is compared with. */
-  kind: 'limit' | 'service' | 'cost' | 'memory';
+  /**
+   * `limit` rows are ceilings measured in the same run; `service` rows (the whole pipeline)
+   * are compared with bare BullMQ, a `component` with the limit it names.
+   */
+  kind: 'limit' | 'service' | 'component' | 'cost' | 'memory';
+  comparedWith?: string;
   count?: number;
   seconds?: number;
   perSecond?: number;
@@ -16,15 +23,31 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, index)];
 }
 
-export function formatTable(results: Scenario[], limitPerSecond: number): string {
+/** The limit a row is held against: its own, or bare BullMQ for the service rows. */
+export function referenceOf(row: Scenario): string | undefined {
+  if (row.kind === 'component') return row.comparedWith;
+  return row.kind === 'service' ? BARE_BULLMQ_LIMIT : undefined;
+}
+
+/** Each service and component row's rate as a fraction of its limit's, by name. */
+export function ratios(results: Scenario[]): Record<string, number> {
+  const rate = new Map(results.map((r) => [r.name, r.perSecond]));
+  const out: Record<string, number> = {};
+  for (const row of results) {
+    const limit = rate.get(referenceOf(row) ?? '');
+    if (row.perSecond !== undefined && limit) out[row.name] = row.perSecond / limit;
+  }
+  return out;
+}
+
+export function formatTable(results: Scenario[]): string {
+  const ratio = ratios(results);
   const rows = results.map((r) => [
     r.name,
     r.count?.toLocaleString('en-US') ?? '',
     r.seconds !== undefined ? r.seconds.toFixed(2) : '',
     r.perSecond !== undefined ? Math.round(r.perSecond).toLocaleString('en-US') : '',
-    r.perSecond !== undefined && r.kind === 'service'
-      ? `${Math.round((100 * r.perSecond) / limitPerSecond)}%`
-      : '',
+    ratio[r.name] !== undefined ? `${Math.round(100 * ratio[r.name])}% of ${shortName(r)}` : '',
     r.latencyMs
       ? `p50 ${fixed(r.latencyMs.p50)} p95 ${fixed(r.latencyMs.p95)} p99 ${fixed(r.latencyMs.p99)} max ${fixed(r.latencyMs.max)} ms`
       : Object.entries(r.detail ?? {})
@@ -35,6 +58,10 @@ export function formatTable(results: Scenario[], limitPerSecond: number): string
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+}
+
+function shortName(row: Scenario): string {
+  return (referenceOf(row) ?? '').replace(/^limit: /, '').replace(/ \(.*\)$/, '');
 }
 
 function fixed(value: number): string {
