@@ -1,5 +1,6 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { withTimeout } from '../../src/modules/webhooks/support/with-timeout';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,9 +97,15 @@ export async function runEmbeddingHostToExit(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = new ProcessOutput(child, 1000);
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   // 'close', not 'exit': by then everything it printed has been read.
-  const [code] = (await once(child, 'close')) as [number | null];
-  clearTimeout(timer);
-  return { code, output: output.recent() };
+  const closed = once(child, 'close') as Promise<[number | null]>;
+  try {
+    const [code] = await withTimeout(closed, timeoutMs, `the host still ran after ${timeoutMs} ms`);
+    return { code, output: output.recent() };
+  } catch (error) {
+    // A boot that hangs fails the test instead of passing as a killed process.
+    child.kill('SIGKILL');
+    await closed;
+    throw error;
+  }
 }

@@ -12,9 +12,6 @@ import {
 import { DELIVERY_STATUSES, DeliveryStatus, sqlList } from './delivery-log-status';
 import { Webhook } from '../endpoints/webhook.entity';
 
-export { DELIVERY_STATUSES };
-export type { DeliveryStatus };
-
 export interface DeliveryAttempt {
   attempt: number;
   at: string;

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, MaxLength, MinDate } from 'class-validator';
 import { PaginationQueryDto } from '../../http/pagination.dto';
 import { EARLIEST_DATE } from '../../http/validation/earliest-date';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../webhook-log.entity';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery-log-status';
 
 export class ListLogsQuery extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })

@@ -1,10 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  DELIVERY_STATUSES,
-  DeliveryAttempt,
-  DeliveryStatus,
-  WebhookLog,
-} from '../webhook-log.entity';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery-log-status';
+import { DeliveryAttempt, WebhookLog } from '../webhook-log.entity';
 
 export class DeliveryAttemptResponse implements DeliveryAttempt {
   @ApiProperty() attempt: number;
