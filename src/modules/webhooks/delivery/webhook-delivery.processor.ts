@@ -78,10 +78,12 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
       case 'wait':
         // Sent when it wakes at its slot, which the job keeps so it is reserved only once.
         return this.delay(job, token, outcome.untilMs, { ...job.data, slotAt: outcome.untilMs });
-      case 'retry': {
-        const { logId, webhookId } = job.data;
-        return this.delay(job, token, Date.now() + outcome.delayMs, { logId, webhookId });
-      }
+      case 'retry':
+        // A retry reserves its own slot when it wakes.
+        return this.delay(job, token, Date.now() + outcome.delayMs, {
+          ...job.data,
+          slotAt: undefined,
+        });
       case 'stopped':
         return false;
       default:

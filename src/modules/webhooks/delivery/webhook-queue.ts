@@ -4,14 +4,18 @@ export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
 export interface DeliveryJobData {
   logId: string;
   webhookId: string;
+  /** The row's created_at (epoch ms), its partition key; absent on jobs queued before it existed. */
+  createdAt?: number;
   /** Set while a rate-limited delivery waits for the slot it reserved. */
   slotAt?: number;
 }
 
-/** A delivery row as the queue knows it: ids only. */
+/** A delivery row as the queue knows it: ids and the partition key, nothing else. */
 export interface DeliveryRef {
   id: string;
   webhookId: string;
+  /** created_at in epoch ms: finds the row's day partition without probing every day. */
+  createdAt: number;
 }
 
 /**

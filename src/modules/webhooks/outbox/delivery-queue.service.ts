@@ -49,9 +49,9 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
   private async addAll(deliveries: readonly DeliveryRef[]): Promise<boolean> {
     try {
       for (let start = 0; start < deliveries.length; start += BULK_SIZE) {
-        const jobs = deliveries.slice(start, start + BULK_SIZE).map(({ id, webhookId }) => ({
+        const jobs = deliveries.slice(start, start + BULK_SIZE).map(({ id, webhookId, createdAt }) => ({
           name: 'deliver',
-          data: { logId: id, webhookId },
+          data: { logId: id, webhookId, createdAt },
           opts: { jobId: id },
         }));
         await withTimeout(
