@@ -23,6 +23,8 @@ describe('WebhooksConfig', () => {
     const config = WebhooksConfig.from(valid);
     expect(config).toMatchObject({
       redisUrl: 'redis://127.0.0.1:6379',
+      redisClusterNodes: [],
+      queueShards: 1,
       queuePrefix: 'webhooks',
       secretDecryptionKeys: [],
       workerEnabled: true,
@@ -63,6 +65,20 @@ describe('WebhooksConfig', () => {
     expect(WebhooksConfig.from({ ...valid, routePrefix: '' }).routePrefix).toBe('');
   });
 
+  it('reads Redis Cluster seeds, which make redis.url optional, and the shard count', () => {
+    const config = WebhooksConfig.from({
+      ...valid,
+      redis: { clusterNodes: ['10.0.0.5:7000', ' Redis-1.Internal:7001', '[::1]:7002'] },
+      queueShards: 4,
+    });
+    expect(config.redisClusterNodes).toEqual([
+      { host: '10.0.0.5', port: 7000 },
+      { host: 'redis-1.internal', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(config.queueShards).toBe(4);
+  });
+
   it.each<[string, Partial<Record<keyof WebhooksModuleOptions, unknown>>, string]>([
     ['a missing Redis URL', { redis: undefined }, 'redis.url: must be a redis:// or rediss:// URL'],
     [
@@ -70,6 +86,25 @@ describe('WebhooksConfig', () => {
       { redis: { url: 'http://x' } },
       'redis.url: must be a redis:// or rediss:// URL',
     ],
+    ['an empty seed list and no URL', { redis: { clusterNodes: [] } }, 'redis.url: must be'],
+    [
+      'a seed without a port',
+      { redis: { clusterNodes: ['10.0.0.5'] } },
+      'redis.clusterNodes: must be a list of host:port entries',
+    ],
+    [
+      'seeds as one string',
+      { redis: { url: 'redis://x', clusterNodes: 'a:1,b:2' } },
+      'redis.clusterNodes: must be a list of host:port entries',
+    ],
+    [
+      'a seed port out of range',
+      { redis: { clusterNodes: ['a:1', 'b:70000'] } },
+      'redis.clusterNodes: must be a list',
+    ],
+    ['no shards', { queueShards: 0 }, 'queueShards: must be an integer from 1 to 64'],
+    ['too many shards', { queueShards: 65 }, 'queueShards: must be an integer from 1 to 64'],
+    ['fractional shards', { queueShards: 1.5 }, 'queueShards: must be an integer'],
     ['a short key', { secretEncryptionKey: 'c2hvcnQ=' }, 'secretEncryptionKey: must be 32 bytes'],
     [
       'a bad old key',

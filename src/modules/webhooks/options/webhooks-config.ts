@@ -1,6 +1,11 @@
 import { AdminResolver, TenantResolver, WebhooksModuleOptions } from './webhooks-module-options';
 import { WebhookEventDefinition } from '../events/event-definition';
-import { ENCRYPTION_KEY_RULE, isAllowedHostEntry, isSecretEncryptionKey } from './option-rules';
+import {
+  ENCRYPTION_KEY_RULE,
+  isAllowedHostEntry,
+  isHostname,
+  isSecretEncryptionKey,
+} from './option-rules';
 
 export class WebhooksOptionsError extends Error {
   constructor(readonly problems: string[]) {
@@ -9,6 +14,7 @@ export class WebhooksOptionsError extends Error {
   }
 }
 
+export const MAX_QUEUE_SHARDS = 64;
 const QUEUE_PREFIX = /^[A-Za-z0-9_.-]{1,64}$/;
 const ROUTE_PREFIX = /^[A-Za-z0-9_.~-]+(\/[A-Za-z0-9_.~-]+)*$/;
 
@@ -17,7 +23,11 @@ const ROUTE_PREFIX = /^[A-Za-z0-9_.~-]+(\/[A-Za-z0-9_.~-]+)*$/;
  * module's code reads. Built once per module instance by `WebhooksConfig.from`.
  */
 export class WebhooksConfig {
+  /** Unused (and possibly absent) when redisClusterNodes is set. */
   readonly redisUrl: string;
+  /** Seeds of a Redis Cluster (`host:port`); empty for a single Redis at redisUrl. */
+  readonly redisClusterNodes: ClusterNode[];
+  readonly queueShards: number;
   readonly queuePrefix: string;
   readonly secretEncryptionKey: string;
   readonly secretDecryptionKeys: string[];
@@ -70,12 +80,16 @@ export class WebhooksConfig {
       check(name, value ?? fallback, (v) => typeof v === 'function', 'must be a function') as T;
 
     const redis = group('redis', options.redis);
+    this.redisClusterNodes = clusterNodesOf(redis.clusterNodes, problems);
+    // Seeds given (valid or not) make the URL optional; a bad seed is its own problem.
+    const onCluster = Array.isArray(redis.clusterNodes) && redis.clusterNodes.length > 0;
     this.redisUrl = check(
       'redis.url',
       redis.url as string,
-      isRedisUrl,
-      'must be a redis:// or rediss:// URL',
+      (url) => isRedisUrl(url) || (url === undefined && onCluster),
+      'must be a redis:// or rediss:// URL, unless redis.clusterNodes is set',
     );
+    this.queueShards = integer('queueShards', options.queueShards, 1, 1, MAX_QUEUE_SHARDS);
     this.queuePrefix = check(
       'queuePrefix',
       options.queuePrefix ?? 'webhooks',
@@ -157,6 +171,32 @@ export class WebhooksConfig {
     if (problems.length > 0) throw new WebhooksOptionsError(problems);
     return config;
   }
+}
+
+export interface ClusterNode {
+  host: string;
+  port: number;
+}
+
+/** redis.clusterNodes: absent, or a list of `host:port` seeds. */
+function clusterNodesOf(value: unknown, problems: string[]): ClusterNode[] {
+  if (value === undefined) return [];
+  const nodes = Array.isArray(value) ? value.map(parseClusterNode) : [null];
+  if (nodes.some((node) => node === null)) {
+    problems.push('redis.clusterNodes: must be a list of host:port entries');
+    return [];
+  }
+  return nodes as ClusterNode[];
+}
+
+/** `host:port` or `[v6]:port`; null when it is not one. */
+export function parseClusterNode(entry: unknown): ClusterNode | null {
+  if (typeof entry !== 'string') return null;
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry.trim());
+  if (!match) return null;
+  const host = (match[1] ?? match[2]).toLowerCase();
+  const port = Number(match[3]);
+  return isHostname(host) && port >= 1 && port <= 65535 ? { host, port } : null;
 }
 
 function isRedisUrl(value: unknown): boolean {

@@ -15,8 +15,16 @@ export type AdminResolver = (request: any) => boolean | Promise<boolean>; // esl
 
 /** Everything WebhooksModule reads; validated at boot (a bad value stops it, naming the option). */
 export interface WebhooksModuleOptions {
-  /** Redis for the delivery queue and rate limits. */
-  redis: { url: string };
+  /**
+   * Redis for the delivery queue, rate limits and locks: one server at `url`, or a Redis
+   * Cluster reached through the `clusterNodes` seeds (`host:port`), which then replace `url`.
+   */
+  redis: { url?: string; clusterNodes?: string[] };
+  /**
+   * Delivery queues, 1..64, default 1; each is its own hash slot on a cluster. A webhook's
+   * deliveries always go to the same one.
+   */
+  queueShards?: number;
   /** BullMQ key prefix of the module's queues; default `webhooks`. */
   queuePrefix?: string;
   /** Base64 of 32 bytes: encrypts webhook secrets at rest (AES-256-GCM). */
