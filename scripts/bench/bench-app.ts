@@ -11,6 +11,7 @@ import { WebhookRegistryService } from '../../src/modules/webhooks/endpoints/web
 import { WEBHOOK_DELIVERY_QUEUE } from '../../src/modules/webhooks/delivery/webhook-queue';
 import { WebhooksService } from '../../src/modules/webhooks/webhooks.service';
 import type { Receiver } from './bench';
+import { DAY_MS, fillFinished } from './fill';
 import { BARE_BULLMQ_LIMIT, percentile, RAW_HTTP_LIMIT, Scenario } from './report';
 import { DeliveryProcesses, machineCpuTicks } from './usage';
 
@@ -21,6 +22,16 @@ const TRIGGER_PARALLELISM = 100;
 interface Run {
   seconds: number;
   detail: Record<string, string | number>;
+}
+
+/** What the scenarios kept in files of their own drive the service with. */
+export interface BenchContext {
+  app: INestApplicationContext;
+  webhooks: WebhooksService;
+  db: DataSource;
+  receiver: Receiver;
+  /** A webhook of the tenant subscribed to message.sent at the receiver; returns its id. */
+  endpoint(tenantId: string): Promise<string>;
 }
 
 /**
@@ -53,6 +64,11 @@ export class BenchApp {
       app.get(WebhookRegistryService),
       app.get(DataSource),
     );
+  }
+
+  get context(): BenchContext {
+    const { app, webhooks, db, receiver } = this;
+    return { app, webhooks, db, receiver, endpoint: (tenantId) => this.endpoint(tenantId) };
   }
 
   async close(): Promise<void> {
@@ -234,7 +250,12 @@ export class BenchApp {
 
   /** Scenario 4a: the same throughput run on an emptied log table and on one with many rows. */
   async costGrowth(events: number, prefillRows: number): Promise<Scenario[]> {
-    await this.db.query('TRUNCATE webhook_logs');
+    // Every table of the module's log layout, whichever it is (events and keys, if any).
+    await this.db.query(
+      `DO $$ BEGIN EXECUTE (SELECT 'TRUNCATE ' || string_agg(quote_ident(relname), ', ')
+         FROM pg_class WHERE relname IN ('webhook_logs', 'webhook_events', 'webhook_event_keys')
+          AND relkind IN ('r', 'p') AND relnamespace = current_schema()::regnamespace); END $$`,
+    );
     const empty = await this.throughput('4a. throughput, empty webhook_logs', events);
     const started = performance.now();
     await this.prefillLogs(prefillRows);
@@ -399,24 +420,14 @@ export class BenchApp {
     };
   }
 
+  /** Finished deliveries on each of the last 30 days, in whichever layout the tables have. */
   private async prefillLogs(rows: number): Promise<void> {
     const tenantId = randomUUID();
     const webhookId = await this.endpoint(tenantId);
-    const chunk = 200_000;
-    for (let done = 0; done < rows; done += chunk) {
-      await this.db.query(
-        `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, status,
-                                   attempt_count, attempts, response_status, response_time_ms,
-                                   created_at, completed_at)
-         SELECT $1, $2, 'evt_prefill_' || g, 'message.sent',
-                '{"id":"evt","type":"message.sent","timestamp":"2026-01-01T00:00:00Z","data":{"n":1}}',
-                'success', 1, '[{"attempt":1,"statusCode":200}]', 200, 3,
-                now() - (g % 2592000) * interval '1 second', now()
-           FROM generate_series($3::int, $4::int) AS g`,
-        [tenantId, webhookId, done + 1, Math.min(rows, done + chunk)],
-      );
-    }
-    await this.db.query('ANALYZE webhook_logs');
+    const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    const days = Array.from({ length: 30 }, (_, i) => today - (i + 1) * DAY_MS);
+    const eventsPerDay = Math.ceil(rows / days.length);
+    await fillFinished(this.db, { tenantId, webhookIds: [webhookId], eventsPerDay, days });
   }
 }
 

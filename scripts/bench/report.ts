@@ -7,7 +7,7 @@ export interface Scenario {
    * `limit` rows are ceilings measured in the same run; `service` rows (the whole pipeline)
    * are compared with bare BullMQ, a `component` with the limit it names.
    */
-  kind: 'limit' | 'service' | 'component' | 'cost' | 'memory';
+  kind: 'limit' | 'service' | 'component' | 'cost' | 'memory' | 'ledger' | 'storage' | 'skipped';
   comparedWith?: string;
   count?: number;
   seconds?: number;
@@ -15,6 +15,10 @@ export interface Scenario {
   latencyMs?: { p50: number; p95: number; p99: number; max: number };
   /** Free-form figures: microseconds per call, MB, rows. */
   detail?: Record<string, number | string>;
+  /** A ledger run's counts (see ledger.ts). */
+  ledger?: Record<string, number>;
+  /** Why the row's figures cannot be trusted; any void row fails the benchmark. */
+  void?: string[];
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -48,11 +52,14 @@ export function formatTable(results: Scenario[]): string {
     r.seconds !== undefined ? r.seconds.toFixed(2) : '',
     r.perSecond !== undefined ? Math.round(r.perSecond).toLocaleString('en-US') : '',
     ratio[r.name] !== undefined ? `${Math.round(100 * ratio[r.name])}% of ${shortName(r)}` : '',
-    r.latencyMs
-      ? `p50 ${fixed(r.latencyMs.p50)} p95 ${fixed(r.latencyMs.p95)} p99 ${fixed(r.latencyMs.p99)} max ${fixed(r.latencyMs.max)} ms`
-      : Object.entries(r.detail ?? {})
-          .map(([key, value]) => `${key} ${value}`)
-          .join(', '),
+    [
+      r.latencyMs
+        ? `p50 ${fixed(r.latencyMs.p50)} p95 ${fixed(r.latencyMs.p95)} p99 ${fixed(r.latencyMs.p99)} max ${fixed(r.latencyMs.max)} ms`
+        : '',
+      ...Object.entries(r.detail ?? {}).map(([key, value]) => `${key} ${value}`),
+    ]
+      .filter(Boolean)
+      .join(', '),
   ]);
   const header = ['scenario', 'count', 'seconds', 'per second', 'of limit', 'details'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
