@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { insertDeliveryRows } from './helpers/delivery-rows';
 import { DeliveryQueue } from '../src/modules/webhooks/outbox/delivery-queue.service';
 import { WEBHOOK_DELIVERY_QUEUE } from '../src/modules/webhooks/delivery/webhook-queue';
 import {
@@ -57,12 +58,12 @@ describe('Auto-disable (e2e)', () => {
     expect(disabled.disabledReason).toMatch(/^20 consecutive failed deliveries since /);
 
     // Queued as if triggered just before the webhook was disabled: the worker skips it.
-    const [{ id: logId }] = await t.dataSource.query(
-      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
-       VALUES ($1, $2, 'evt_queued', 'message.sent', '{}', now()) RETURNING id`,
-      [tenantId, webhook.id],
-    );
-    await t.app.get(DeliveryQueue).enqueue([{ id: logId, webhookId: webhook.id }]);
+    const [{ id: logId, createdAt }] = await insertDeliveryRows(t.dataSource, {
+      tenantId,
+      webhookId: webhook.id,
+      eventId: 'evt_queued',
+    });
+    await t.app.get(DeliveryQueue).enqueue([{ id: logId, webhookId: webhook.id, createdAt }]);
     const skipped = await waitUntil(
       async () =>
         (await t.as(tenantId).get(`${BASE}/${webhook.id}/logs/${logId}`).expect(200)).body,

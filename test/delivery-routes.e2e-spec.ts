@@ -9,7 +9,8 @@ import {
   WEBHOOKS_BASE as BASE,
 } from './helpers/delivery-harness';
 import { TestReceiver } from './helpers/receiver';
-import { TestApp } from './helpers/test-app';
+import { TestApp } from './helpers/test-app'
+import { ensurePastDays, insertDeliveryRows } from './helpers/delivery-rows';;
 import { deliveryQueue, waitUntil, waitUntilSettled } from './helpers/waiting';
 
 describe('Delivery routes (e2e)', () => {
@@ -214,14 +215,12 @@ describe('Delivery routes (e2e)', () => {
     it('refuses to retry a delivery still in progress', async () => {
       const path = `/retry-busy-${randomUUID()}`;
       const { tenantId, tenant, webhook } = await setup(path);
-      await t.dataSource.query(
-        `INSERT INTO webhook_logs (id, tenant_id, webhook_id, event_id, event_type, payload, status)
-         VALUES ($1, $2, $3, 'evt_busy', 'message.sent', '{}', 'retrying')`,
-        [randomUUID(), tenantId, webhook.id],
-      );
-      const [{ id }] = await t.dataSource.query(
-        `SELECT id FROM webhook_logs WHERE event_id = 'evt_busy'`,
-      );
+      const [{ id }] = await insertDeliveryRows(t.dataSource, {
+        tenantId,
+        webhookId: webhook.id,
+        eventId: 'evt_busy',
+        status: 'retrying',
+      });
       await tenant.post(`${BASE}/${webhook.id}/logs/${id}/retry`).expect(409);
     });
 
@@ -293,6 +292,7 @@ describe('Delivery routes (e2e)', () => {
       expect(stats.lastFailureAt).toBe(latest(completed('failed')));
       expect(stats.lastTriggeredAt).toBe(latest(rows.map((l) => l.createdAt as string)));
 
+      await ensurePastDays(t.dataSource, 4);
       await t.dataSource.query(
         `UPDATE webhook_logs SET created_at = now() - interval '3 days' WHERE webhook_id = $1`,
         [webhook.id],

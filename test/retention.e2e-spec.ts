@@ -1,48 +1,159 @@
 import { randomUUID } from 'node:crypto';
+import { DAY_MS, dayPartitionName } from '../src/modules/webhooks/partitions/day-partitions';
 import { LogRetentionProcessor } from '../src/modules/webhooks/retention/log-retention.processor';
-import {
-  LogRetentionService,
-  RETENTION_BATCH,
-} from '../src/modules/webhooks/retention/log-retention.service';
-import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
-import { waitUntil } from './helpers/waiting';
+import { LogRetentionService } from '../src/modules/webhooks/retention/log-retention.service';
+import { insertDeliveryRows } from './helpers/delivery-rows';
+import { DeliveryPipeline, startDeliveryPipeline, WEBHOOKS_BASE } from './helpers/delivery-harness';
+import { waitUntil, waitUntilBlockedBy } from './helpers/waiting';
 
+/** Retention drops whole day partitions (contract §11); the app runs with 30 days. */
 describe('Log retention (e2e)', () => {
-  let t: TestApp;
+  let pipeline: DeliveryPipeline;
+  let retention: LogRetentionService;
   beforeAll(async () => {
-    t = await createTestApp();
+    pipeline = await startDeliveryPipeline();
+    retention = pipeline.t.app.get(LogRetentionService);
   });
-  afterAll(() => t.close());
+  afterAll(() => pipeline.close());
 
-  it('deletes finished logs older than the retention in batches, keeping recent and in-flight ones', async () => {
-    const tenantId = randomUUID();
-    const { id } = (await t.as(tenantId).post('/api/v1/webhooks', webhookBody()).expect(201)).body;
-    const insert = (count: number, age: string, status: string) =>
-      t.dataSource.query(
-        `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, status, created_at)
-         SELECT $1, $2, 'evt_' || md5(random()::text), 'message.sent', '{}', $3, now() - $4::interval
-           FROM generate_series(1, $5)`,
-        [tenantId, id, status, age, count],
-      );
-    await insert(RETENTION_BATCH + 7, '31 days', 'success');
-    await insert(3, '40 days', 'failed');
-    await insert(2, '40 days', 'retrying');
-    await insert(4, '29 days', 'success');
+  const db = () => pipeline.t.dataSource;
+  const daysAgo = (days: number) => Date.now() - days * DAY_MS;
 
-    const deleted = await t.app.get(LogRetentionService).deleteExpired();
-    expect(deleted).toBe(RETENTION_BATCH + 10);
-    const remaining = await t.dataSource.query(
-      `SELECT status, count(*)::int AS n FROM webhook_logs WHERE webhook_id = $1 GROUP BY status ORDER BY status`,
-      [id],
+  async function tableExists(name: string): Promise<boolean> {
+    const [{ found }] = await db().query(`SELECT to_regclass($1) IS NOT NULL AS found`, [name]);
+    return found;
+  }
+
+  async function countFor(table: string, webhookId: string): Promise<number> {
+    const [{ n }] = await db().query(
+      `SELECT count(*)::int AS n FROM ${table} WHERE webhook_id = $1`,
+      [webhookId],
     );
-    expect(remaining).toEqual([
-      { status: 'retrying', n: 2 },
-      { status: 'success', n: 4 },
-    ]);
+    return n;
+  }
+
+  it('drops the days older than the retention with their events and keys, keeping younger days', async () => {
+    const tenantId = randomUUID();
+    const { id } = await pipeline.register(tenantId, `/kept-${randomUUID()}`);
+    const old = await insertDeliveryRows(db(), {
+      tenantId,
+      webhookId: id,
+      status: 'success',
+      age: '45 days',
+      count: 5,
+    });
+    await insertDeliveryRows(db(), { tenantId, webhookId: id, status: 'failed', age: '45 days' });
+    await insertDeliveryRows(db(), { tenantId, webhookId: id, status: 'success', age: '29 days' });
+
+    const result = await retention.run();
+
+    expect(result.dropped).toEqual(
+      expect.arrayContaining([
+        dayPartitionName('webhook_logs', daysAgo(45)),
+        dayPartitionName('webhook_events', daysAgo(45)),
+      ]),
+    );
+    expect(await tableExists(dayPartitionName('webhook_logs', daysAgo(45)))).toBe(false);
+    expect(await tableExists(dayPartitionName('webhook_logs', daysAgo(29)))).toBe(true);
+    expect(await countFor('webhook_logs', id)).toBe(1);
+    const eventIds = old.map((row) => row.eventId);
+    const [{ keys, events }] = await db().query(
+      `SELECT (SELECT count(*) FROM webhook_event_keys WHERE event_id = ANY($1))::int AS keys,
+              (SELECT count(*) FROM webhook_events WHERE event_id = ANY($1))::int AS events`,
+      [eventIds],
+    );
+    expect({ keys, events }).toEqual({ keys: 0, events: 0 });
+  });
+
+  it('keeps an expired day while a delivery in it is not final, and drops it once it is', async () => {
+    const tenantId = randomUUID();
+    const { id } = await pipeline.register(tenantId, `/in-flight-${randomUUID()}`);
+    await insertDeliveryRows(db(), { tenantId, webhookId: id, status: 'success', age: '40 days' });
+    const [retrying] = await insertDeliveryRows(db(), {
+      tenantId,
+      webhookId: id,
+      status: 'retrying',
+      age: '40 days',
+    });
+    // Not due for a long time, so no worker or relay touches it during the test.
+    await db().query(
+      `UPDATE webhook_logs SET next_attempt_at = now() + interval '1 day' WHERE id = $1`,
+      [retrying.id],
+    );
+    const partition = dayPartitionName('webhook_logs', daysAgo(40));
+
+    const first = await retention.run();
+    expect(first.inFlight).toContain(partition);
+    expect(first.dropped).not.toContain(dayPartitionName('webhook_events', daysAgo(40)));
+    expect(await countFor('webhook_logs', id)).toBe(2);
+
+    await db().query(`UPDATE webhook_logs SET status = 'failed' WHERE id = $1`, [retrying.id]);
+    const second = await retention.run();
+    expect(second.dropped).toEqual(
+      expect.arrayContaining([partition, dayPartitionName('webhook_events', daysAgo(40))]),
+    );
+    expect(await countFor('webhook_logs', id)).toBe(0);
+  });
+
+  it('blocks neither triggerEvent nor deliveries while it drops a day', async () => {
+    const tenantId = randomUUID();
+    const path = `/during-drop-${randomUUID()}`;
+    const { id } = await pipeline.register(tenantId, path);
+    await insertDeliveryRows(db(), { tenantId, webhookId: id, status: 'success', age: '50 days' });
+
+    // A host transaction that has triggered an event and not committed yet: the detach waits
+    // for it (it could still read the old day), and must not hold anything others wait for.
+    const host = db().createQueryRunner();
+    await host.connect();
+    try {
+      await host.startTransaction();
+      const [{ pid }] = await host.query('SELECT pg_backend_pid() AS pid');
+      await pipeline.webhooks.triggerEvent(tenantId, 'message.sent', { n: 'held' }, {
+        manager: host.manager,
+      });
+      const run = retention.run();
+      await waitUntilBlockedBy(db(), pid, (query) => query.includes('DETACH PARTITION'));
+
+      const locks = await db().query(
+        `SELECT mode FROM pg_locks WHERE relation = 'webhook_logs'::regclass AND granted`,
+      );
+      expect(locks.map((lock: { mode: string }) => lock.mode)).not.toContain('AccessExclusiveLock');
+      const during = await pipeline.webhooks.triggerEvent(tenantId, 'message.sent', { n: 'during' });
+      expect(during.deliveries).toBe(1);
+      const [request] = await pipeline.receiver.waitFor(1, path);
+      expect(JSON.parse(request.body).data).toEqual({ n: 'during' });
+
+      await host.commitTransaction();
+      const result = await run;
+      expect(result.dropped).toContain(dayPartitionName('webhook_logs', daysAgo(50)));
+    } finally {
+      if (host.isTransactionActive) await host.rollbackTransaction();
+      await host.release();
+    }
+    await pipeline.receiver.waitFor(2, path);
+    const logs = await pipeline.finalLogs(tenantId, id);
+    expect(logs.data.map((log) => log.status)).toEqual(['success', 'success']);
+  });
+
+  it('creates the coming days again when one is missing', async () => {
+    const lastDay = Date.now() + 7 * DAY_MS;
+    for (const table of ['webhook_logs', 'webhook_events'] as const) {
+      await db().query(`DROP TABLE ${dayPartitionName(table, lastDay)}`);
+    }
+
+    const result = await retention.run();
+
+    expect(result.created).toBe(2);
+    const attached = await db().query(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE c.relname = ANY($1)`,
+      [[dayPartitionName('webhook_logs', lastDay), dayPartitionName('webhook_events', lastDay)]],
+    );
+    expect(attached).toHaveLength(2);
   });
 
   it('is scheduled hourly by a BullMQ job scheduler', async () => {
-    const queue = t.app.get(LogRetentionProcessor).queue;
+    const queue = pipeline.t.app.get(LogRetentionProcessor).queue;
     // Registered without blocking boot, so it may land a moment after the app is up.
     const schedulers = await waitUntil(
       () => queue.getJobSchedulers(),
@@ -50,6 +161,23 @@ describe('Log retention (e2e)', () => {
     );
     expect(schedulers).toEqual([
       expect.objectContaining({ key: 'log-retention', every: 3_600_000 }),
+    ]);
+  });
+
+  it('shows the logs of the kept days through the API', async () => {
+    const tenantId = randomUUID();
+    const { id } = await pipeline.register(tenantId, `/listed-${randomUUID()}`);
+    await insertDeliveryRows(db(), {
+      tenantId,
+      webhookId: id,
+      status: 'success',
+      age: '3 days',
+      payload: '{"id":"evt_x","type":"message.sent","data":{"kept":true}}',
+    });
+    const page = (await pipeline.t.as(tenantId).get(`${WEBHOOKS_BASE}/${id}/logs`).expect(200))
+      .body;
+    expect(page.data.map((log: { payload: unknown }) => log.payload)).toEqual([
+      { id: 'evt_x', type: 'message.sent', data: { kept: true } },
     ]);
   });
 });

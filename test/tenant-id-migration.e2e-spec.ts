@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { TenantIdsAsText1764000300000 } from '../src/modules/webhooks/migrations/1764000300000-TenantIdsAsText';
+import { PartitionedLogsAndEvents1764000400000 } from '../src/modules/webhooks/migrations/1764000400000-PartitionedLogsAndEvents';
 import { MIGRATIONS } from '../src/database/typeorm-options';
 import { BASE_DATABASE_URL, withDatabase } from './setup/test-env';
 
@@ -21,6 +22,10 @@ describe('TenantIdsAsText migration (e2e)', () => {
   const database = `${process.env.TEST_DATABASE_NAME}_tenant_ids`;
   const url = withDatabase(BASE_DATABASE_URL, database);
   const previous = MIGRATIONS.slice(0, MIGRATIONS.indexOf(TenantIdsAsText1764000300000));
+  // Without the module's later migrations: they have their own specs.
+  const through = MIGRATIONS.filter(
+    (migration) => migration !== PartitionedLogsAndEvents1764000400000,
+  );
   // The old uuid columns store this one in lower case.
   const tenants = [randomUUID(), randomUUID().toUpperCase(), randomUUID()];
   let db: DataSource;
@@ -101,7 +106,7 @@ describe('TenantIdsAsText migration (e2e)', () => {
     expect(before.logs).toHaveLength(18);
     expect(before.webhooks.map((row) => row.tenant_id)).toContain(tenants[1].toLowerCase());
 
-    db = await connect(MIGRATIONS);
+    db = await connect(through);
     await db.runMigrations();
 
     expect(await tenantIdTypes()).toEqual({

@@ -5,7 +5,8 @@ import {
   maskSecret,
 } from '../src/modules/webhooks/endpoints/validation/webhook-secret';
 import { DeliveryPipeline, ONE_ATTEMPT, startDeliveryPipeline } from './helpers/delivery-harness';
-import { TestApp, webhookBody } from './helpers/test-app';
+import { TestApp, webhookBody } from './helpers/test-app'
+import { insertDeliveryRows } from './helpers/delivery-rows';;
 import { waitUntil } from './helpers/waiting';
 
 const BASE = '/api/v1/webhooks';
@@ -72,14 +73,13 @@ describe('A webhook whose secret does not decrypt (e2e)', () => {
 
   /** A finished delivery log of the webhook, written with SQL. */
   async function finishedLog(tenantId: string, webhookId: string, status: 'success' | 'failed') {
-    const [{ id }] = await t.dataSource.query(
-      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, status,
-                                 attempt_count, completed_at)
-       VALUES ($1, $2, $3, 'message.sent', '{}'::json, $4, 1, now())
-       RETURNING id`,
-      [tenantId, webhookId, `evt_${randomUUID()}`, status],
-    );
-    return id as string;
+    const [{ id }] = await insertDeliveryRows(t.dataSource, {
+      tenantId,
+      webhookId,
+      status,
+      attemptCount: 1,
+    });
+    return id;
   }
 
   it('still answers logs, stats, retry and recover', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebhookSecretCipher } from '../src/modules/webhooks/secrets/webhook-secret-cipher';
-import { createTestApp, TestApp, webhookBody } from './helpers/test-app';
+import { createTestApp, TestApp, webhookBody } from './helpers/test-app'
+import { insertDeliveryRows } from './helpers/delivery-rows';;
 import { waitUntilBlockedBy } from './helpers/waiting';
 
 const BASE = '/api/v1/webhooks';
@@ -215,10 +216,7 @@ describe('Webhook registry (e2e)', () => {
     const tenantId = randomUUID();
     const tenant = t.as(tenantId);
     const { id } = (await tenant.post(BASE, webhookBody()).expect(201)).body;
-    await t.dataSource.query(
-      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload) VALUES ($1, $2, 'evt_1', 'message.sent', '{}')`,
-      [tenantId, id],
-    );
+    await insertDeliveryRows(t.dataSource, { tenantId, webhookId: id, eventId: 'evt_1' });
     await tenant.delete(`${BASE}/${id}`).expect(204);
     await tenant.get(`${BASE}/${id}`).expect(404);
     const [{ count }] = await t.dataSource.query(

@@ -244,7 +244,6 @@ export async function startDeliveryHarness(
           eventType: 'message.sent',
           payload: buildEventEnvelope(eventId, 'message.sent', data),
           patterns: ['message.sent', 'message.*', '*'],
-          generatedId: true,
         },
       ]);
       return refs.map((ref) => ref.id);

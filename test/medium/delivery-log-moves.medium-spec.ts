@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ensurePastDays } from '../helpers/delivery-rows';
 import { controlClock, DeliveryHarness, startDeliveryHarness } from './delivery-harness';
 
 /**
@@ -112,7 +113,7 @@ describe('delivery log moves (medium)', () => {
       expect(await h.log(inFlight)).toMatchObject({ status: 'pending', attempt_count: 0 });
 
       expect(await h.logs.retryOne(webhook.tenantId, webhook.id, done)).toEqual([
-        { id: done, webhookId: webhook.id },
+        { id: done, webhookId: webhook.id, createdAt: expect.any(Number) },
       ]);
       expect(await h.log(done)).toMatchObject({
         status: 'pending',
@@ -132,6 +133,8 @@ describe('delivery log moves (medium)', () => {
       await h.db.query(`UPDATE webhook_logs SET status = 'failed' WHERE id = ANY($1)`, [
         [failed, old],
       ]);
+      // Moves the row into the day partition of two days ago.
+      await ensurePastDays(h.db, 3);
       await h.db.query(
         `UPDATE webhook_logs SET created_at = now() - interval '2 days' WHERE id = $1`,
         [old],
@@ -141,7 +144,7 @@ describe('delivery log moves (medium)', () => {
 
       expect(await h.logs.recoverFailed(randomUUID(), webhook.id, since)).toEqual([]);
       expect(await h.logs.recoverFailed(webhook.tenantId, webhook.id, since)).toEqual([
-        { id: failed, webhookId: webhook.id },
+        { id: failed, webhookId: webhook.id, createdAt: expect.any(Number) },
       ]);
       expect((await h.log(failed)).status).toBe('pending');
       expect((await h.log(old)).status).toBe('failed');

@@ -8,6 +8,8 @@ import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookHttpClient } from './delivery/webhook-http-client';
 import { DeliveryLogRepository } from './delivery-logs/delivery-log.repository';
 import { WebhookLog } from './delivery-logs/webhook-log.entity';
+import { WebhookEvent } from './delivery-logs/webhook-event.entity';
+import { DayPartitions } from './partitions/day-partitions.service';
 import { WebhookEventDefinition } from './events/event-definition';
 import { EventCatalog } from './events/event-catalog';
 import { forFeatureSource, WebhookEventsFeatureModule } from './events/feature-events';
@@ -48,7 +50,7 @@ import { WebhookTestService } from './delivery-logs/webhook-test.service';
 import { WebhooksController } from './endpoints/webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
-const entities = [Webhook, WebhookLog];
+const entities = [Webhook, WebhookLog, WebhookEvent];
 
 /**
  * Webhooks for a Nest app: `WebhooksModule.forRoot(options)` (or forRootAsync) once in the
@@ -106,6 +108,7 @@ const entities = [Webhook, WebhookLog];
     WebhookDeliveryService,
     WebhookHttpClient,
     DeliveryLogRepository,
+    DayPartitions,
     DeliveryClaims,
     DeliveryQueue,
     AfterCommitRegistration,

@@ -78,7 +78,6 @@ export class WebhooksService {
       eventType,
       payload,
       patterns: this.catalog.subscriptionPatternsFor(eventType),
-      generatedId: !options.eventId,
     };
     const { manager } = options;
     if (manager) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { queryRows } from '../database/query-rows';
 import { retryOnDeadlock } from '../database/retry-on-deadlock';
 import { SENDING_LEASE_MS } from '../delivery/delivery-lifecycle';
@@ -11,6 +11,7 @@ import { Page } from '../http/pagination.dto';
 import type { OutboxEvent } from './outbox-event';
 import { MicroBatcher } from '../support/micro-batcher';
 import { DeliveryRef } from '../delivery/webhook-queue';
+import { WebhookEvent } from './webhook-event.entity';
 import {
   CLAIMABLE_STATUSES,
   FINAL_STATUSES,
@@ -51,6 +52,15 @@ export interface WebhookHealth {
   failingSince: Date | null;
 }
 
+/**
+ * Which log row: its id and its partition key (created_at in epoch ms) when known. Without the
+ * key a statement looks in every day partition; with it, in the row's day only.
+ */
+export interface LogKey {
+  id: string;
+  createdAt?: number;
+}
+
 /** A row the outbox wrote, with the event it belongs to. */
 export interface WrittenDelivery extends DeliveryRef {
   tenantId: string;
@@ -67,9 +77,13 @@ export interface DeliveryStats {
 }
 
 interface SuccessRecord {
-  logId: string;
+  log: LogKey;
   attempt: AttemptRecord;
 }
+
+const CREATED_AT_MS = `(EXTRACT(EPOCH FROM created_at) * 1000)::float8 AS "createdAt"`;
+/** The row's event, for its payload: same tenant, id and now() as the row. */
+const EVENT_JOIN = `e.tenant_id = l.tenant_id AND e.event_id = l.event_id AND e.created_at = l.created_at`;
 
 /**
  * Every statement that reads or writes webhook_logs, and so the one place its statuses move
@@ -83,8 +97,8 @@ interface SuccessRecord {
 export class DeliveryLogRepository {
   constructor(@InjectDataSource() private readonly db: DataSource | EntityManager) {}
 
-  private readonly claims = new MicroBatcher<string, ClaimRow | null>((ids) =>
-    retryOnDeadlock(() => this.claimMany(ids)),
+  private readonly claims = new MicroBatcher<LogKey, ClaimRow | null>((keys) =>
+    retryOnDeadlock(() => this.claimMany(keys)),
   );
   private readonly successes = new MicroBatcher<SuccessRecord, void>((records) =>
     retryOnDeadlock(() => this.recordSuccesses(records)),
@@ -110,23 +124,31 @@ export class DeliveryLogRepository {
     return queryRows<WrittenDelivery>(this.db, ...insertPendingStatement(events));
   }
 
-  /** The test route's row: pending, for the one attempt the route makes at once. */
+  /**
+   * The test route's event and row: pending, for the one attempt the route makes at once; null
+   * when the webhook is gone. Its generated event id needs no idempotency key.
+   */
   async insertTest(
     tenantId: string,
     webhookId: string,
     eventId: string,
     eventType: string,
     payload: string,
-  ): Promise<string> {
+  ): Promise<LogKey | null> {
     // The body as built, verbatim: the json column keeps it byte for byte for signing.
-    const [log] = await queryRows<{ id: string }>(
+    const [log] = await queryRows<Required<LogKey>>(
       this.db,
-      `INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, status, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5::json, 'pending', now())
-       RETURNING id`,
+      `WITH target AS (
+         SELECT id FROM webhooks WHERE id = $2 AND tenant_id = $1 FOR KEY SHARE),
+       stored AS (
+         INSERT INTO webhook_events (tenant_id, event_id, event_type, payload)
+         SELECT $1, $3, $4, $5::json FROM target)
+       INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, status, next_attempt_at)
+       SELECT $1, id, $3, $4, 'pending', now() FROM target
+       RETURNING id, ${CREATED_AT_MS}`,
       [tenantId, webhookId, eventId, eventType, payload],
     );
-    return log.id;
+    return log ?? null;
   }
 
   /** Holds the transaction-scoped advisory lock `key`; false when another session has it. */
@@ -146,7 +168,7 @@ export class DeliveryLogRepository {
   overdue(graceMs: number, limit: number, ids: string[] | null = null): Promise<DeliveryRef[]> {
     return queryRows<DeliveryRef>(
       this.db,
-      `SELECT id, webhook_id AS "webhookId" FROM webhook_logs
+      `SELECT id, webhook_id AS "webhookId", ${CREATED_AT_MS} FROM webhook_logs
         WHERE status IN (${CLAIMABLE})
           AND next_attempt_at < now() - interval '${graceMs} milliseconds'
           AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[]))
@@ -173,29 +195,29 @@ export class DeliveryLogRepository {
    * Moves a claimable row to `sending`, counts the attempt and leases it for SENDING_LEASE_MS;
    * null when the row is gone or final. Batched: one statement for concurrent claims.
    */
-  claim(logId: string): Promise<ClaimRow | null> {
-    return this.claims.add(logId);
+  claim(log: LogKey): Promise<ClaimRow | null> {
+    return this.claims.add(log);
   }
 
   /** sending → success, and the webhook's counters with it. Batched like claims. */
-  recordSuccess(logId: string, attempt: AttemptRecord): Promise<void> {
-    return this.successes.add({ logId, attempt });
+  recordSuccess(log: LogKey, attempt: AttemptRecord): Promise<void> {
+    return this.successes.add({ log, attempt });
   }
 
   /** sending → retrying, due again after `delayMs`. */
-  async recordRetry(logId: string, attempt: AttemptRecord, delayMs: number): Promise<void> {
+  async recordRetry(log: LogKey, attempt: AttemptRecord, delayMs: number): Promise<void> {
     await this.db.query(
       `WITH log AS (
          UPDATE webhook_logs
             SET status = 'retrying', attempts = attempts || $2::jsonb, response_status = $3,
                 response_body = $4, response_time_ms = $5, error_message = $6,
                 next_attempt_at = now() + $7 * interval '1 millisecond', updated_at = now()
-          WHERE id = $1
+          WHERE id = $1 AND ${IN_DAY_OF(8)}
           RETURNING webhook_id, created_at)
        UPDATE webhooks w
           SET last_triggered_at = GREATEST(last_triggered_at, log.created_at)
          FROM log WHERE w.id = log.webhook_id`,
-      [...attemptParams(logId, attempt), delayMs],
+      [...attemptParams(log.id, attempt), delayMs, ...dayBounds([log])],
     );
   }
 
@@ -204,7 +226,7 @@ export class DeliveryLogRepository {
    * the claim's count undone); returns the webhook's failure streak for the auto-disable rule.
    */
   async recordFailure(
-    logId: string,
+    log: LogKey,
     attempt: AttemptRecord | null,
     error: string,
   ): Promise<WebhookHealth | null> {
@@ -218,7 +240,7 @@ export class DeliveryLogRepository {
                 response_time_ms = COALESCE($5, response_time_ms), error_message = $6,
                 attempt_count = attempt_count - $7, next_attempt_at = NULL,
                 completed_at = now(), updated_at = now()
-          WHERE id = $1
+          WHERE id = $1 AND ${IN_DAY_OF(8)}
           RETURNING webhook_id, created_at)
        UPDATE webhooks w
           SET total_deliveries = total_deliveries + 1,
@@ -228,9 +250,12 @@ export class DeliveryLogRepository {
               last_triggered_at = GREATEST(last_triggered_at, log.created_at)
          FROM log WHERE w.id = log.webhook_id
        RETURNING w.consecutive_failures, w.failing_since`,
-      attempt
-        ? [...attemptParams(logId, attempt).slice(0, 5), error, 0]
-        : [logId, '[]', null, null, null, error, 1],
+      [
+        ...(attempt
+          ? [...attemptParams(log.id, attempt).slice(0, 5), error, 0]
+          : [log.id, '[]', null, null, null, error, 1]),
+        ...dayBounds([log]),
+      ],
     );
     const row = rows[0];
     return row
@@ -239,22 +264,22 @@ export class DeliveryLogRepository {
   }
 
   /** sending → failed, without an attempt and without counting against the webhook (not sent). */
-  async recordSkipped(logId: string, reason: string): Promise<void> {
+  async recordSkipped(log: LogKey, reason: string): Promise<void> {
     await this.db.query(
       `UPDATE webhook_logs
           SET status = 'failed', error_message = $2, attempt_count = attempt_count - 1,
               next_attempt_at = NULL, completed_at = now(), updated_at = now()
-        WHERE id = $1`,
-      [logId, reason],
+        WHERE id = $1 AND ${IN_DAY_OF(3)}`,
+      [log.id, reason, ...dayBounds([log])],
     );
   }
 
   /** A row waiting for its rate-limit slot is due at it: the relay must not think its job lost. */
-  async postpone(logId: string, until: Date): Promise<void> {
+  async postpone(log: LogKey, until: Date): Promise<void> {
     await this.db.query(
       `UPDATE webhook_logs SET next_attempt_at = $2
-        WHERE id = $1 AND status IN (${WAITING})`,
-      [logId, until],
+        WHERE id = $1 AND ${IN_DAY_OF(3)} AND status IN (${WAITING})`,
+      [log.id, until, ...dayBounds([log])],
     );
   }
 
@@ -271,26 +296,46 @@ export class DeliveryLogRepository {
 
   // --- A tenant's logs ---
 
+  /** A page of the webhook's logs, newest first, each with its event (the payload). */
   async list(tenantId: string, webhookId: string, query: ListLogsQuery): Promise<Page<WebhookLog>> {
-    const builder = this.db
+    const matching = this.db
       .getRepository(WebhookLog)
       .createQueryBuilder('log')
-      .where('log.webhook_id = :webhookId AND log.tenant_id = :tenantId', { webhookId, tenantId })
-      .orderBy('log.created_at', 'DESC')
-      .addOrderBy('log.id', 'DESC')
-      .skip((query.page - 1) * query.limit)
-      .take(query.limit);
-    if (query.status) builder.andWhere('log.status = :status', { status: query.status });
+      .where('log.webhook_id = :webhookId AND log.tenant_id = :tenantId', { webhookId, tenantId });
+    if (query.status) matching.andWhere('log.status = :status', { status: query.status });
     if (query.eventType)
-      builder.andWhere('log.event_type = :eventType', { eventType: query.eventType });
-    if (query.from) builder.andWhere('log.created_at >= :from', { from: query.from });
-    if (query.to) builder.andWhere('log.created_at < :to', { to: query.to });
-    const [data, total] = await builder.getManyAndCount();
+      matching.andWhere('log.event_type = :eventType', { eventType: query.eventType });
+    if (query.from) matching.andWhere('log.created_at >= :from', { from: query.from });
+    if (query.to) matching.andWhere('log.created_at < :to', { to: query.to });
+    // One event per log, so LIMIT/OFFSET on the join is exact; the count needs no join.
+    const [data, total] = await Promise.all([
+      withEvent(matching.clone())
+        .orderBy('log.created_at', 'DESC')
+        .addOrderBy('log.id', 'DESC')
+        .offset((query.page - 1) * query.limit)
+        .limit(query.limit)
+        .getMany(),
+      matching.getCount(),
+    ]);
     return { data, meta: { page: query.page, limit: query.limit, total } };
   }
 
   findOne(tenantId: string, webhookId: string, logId: string): Promise<WebhookLog | null> {
-    return this.db.getRepository(WebhookLog).findOneBy({ id: logId, webhookId, tenantId });
+    return withEvent(
+      this.db
+        .getRepository(WebhookLog)
+        .createQueryBuilder('log')
+        .where('log.id = :logId AND log.webhook_id = :webhookId AND log.tenant_id = :tenantId', {
+          logId,
+          webhookId,
+          tenantId,
+        }),
+    ).getOne();
+  }
+
+  /** Deletes every log of a webhook (there is no cascade: see the partitioning migration). */
+  async deleteForWebhook(webhookId: string): Promise<void> {
+    await this.db.query(`DELETE FROM webhook_logs WHERE webhook_id = $1`, [webhookId]);
   }
 
   /** final → pending: the one delivery, if it is final. */
@@ -325,40 +370,26 @@ export class DeliveryLogRepository {
     return row;
   }
 
-  // --- Retention ---
-
-  /** Deletes up to `limit` final rows older than `days`; returns how many it deleted. */
-  async deleteFinishedOlderThan(days: number, limit: number): Promise<number> {
-    const deleted = await queryRows<{ id: string }>(
-      this.db,
-      `DELETE FROM webhook_logs
-        WHERE id IN (SELECT id FROM webhook_logs
-                      WHERE created_at < now() - make_interval(days => $1)
-                        AND status IN (${FINAL})
-                      LIMIT ${limit})
-        RETURNING id`,
-      [days],
-    );
-    return deleted.length;
-  }
-
   /** One statement for the whole batch of claims. */
-  private async claimMany(logIds: string[]): Promise<Array<ClaimRow | null>> {
+  private async claimMany(keys: LogKey[]): Promise<Array<ClaimRow | null>> {
     const rows = await queryRows<ClaimRow>(
       this.db,
       `WITH claimed AS (
          UPDATE webhook_logs
             SET status = 'sending', attempt_count = attempt_count + 1,
                 next_attempt_at = now() + interval '${SENDING_LEASE_MS} milliseconds', updated_at = now()
-          WHERE id = ANY($1::uuid[]) AND status IN (${CLAIMABLE})
-          RETURNING id, webhook_id, event_id, event_type, payload::text AS body, attempt_count, retry_base, created_at)
-       SELECT c.*, w.url, w.headers, w.retry_policy, w.timeout_ms, w.is_active, w.secret,
+          WHERE id = ANY($1::uuid[]) AND ${IN_DAY_OF(2)} AND status IN (${CLAIMABLE})
+          RETURNING id, tenant_id, webhook_id, event_id, event_type, attempt_count, retry_base, created_at)
+       SELECT l.id, l.webhook_id, l.event_id, l.event_type, l.attempt_count, l.retry_base, l.created_at,
+              e.payload::text AS body, w.url, w.headers, w.retry_policy, w.timeout_ms, w.is_active, w.secret,
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret
-         FROM claimed c JOIN webhooks w ON w.id = c.webhook_id`,
-      [logIds],
+         FROM claimed l
+         JOIN webhooks w ON w.id = l.webhook_id
+         JOIN webhook_events e ON ${EVENT_JOIN} AND e.created_at >= $2 AND e.created_at < $3`,
+      [keys.map((key) => key.id), ...dayBounds(keys)],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
-    return logIds.map((id) => byId.get(id) ?? null);
+    return keys.map((key) => byId.get(key.id) ?? null);
   }
 
   /**
@@ -367,8 +398,8 @@ export class DeliveryLogRepository {
    * process run one at a time; a deadlock between processes' batches is retried.
    */
   private async recordSuccesses(records: SuccessRecord[]): Promise<void[]> {
-    const input = records.map(({ logId, attempt: { responseBody, ...entry } }) => ({
-      id: logId,
+    const input = records.map(({ log, attempt: { responseBody, ...entry } }) => ({
+      id: log.id,
       attempt: entry,
       status: entry.statusCode,
       body: responseBody,
@@ -383,7 +414,7 @@ export class DeliveryLogRepository {
                 response_status = i.status, response_body = i.body, response_time_ms = i.ms,
                 error_message = NULL, next_attempt_at = NULL, completed_at = now(), updated_at = now()
            FROM input i
-          WHERE l.id = i.id
+          WHERE l.id = i.id AND l.created_at >= $2 AND l.created_at < $3
           RETURNING l.webhook_id, l.created_at),
        per_webhook AS (
          SELECT webhook_id, count(*)::int AS n, max(created_at) AS last_created FROM log GROUP BY webhook_id)
@@ -394,7 +425,7 @@ export class DeliveryLogRepository {
               last_triggered_at = GREATEST(last_triggered_at, p.last_created)
          FROM per_webhook p
         WHERE w.id = p.webhook_id`,
-      [JSON.stringify(input)],
+      [JSON.stringify(input), ...dayBounds(records.map((record) => record.log))],
     );
     return records.map(() => undefined);
   }
@@ -416,10 +447,30 @@ export class DeliveryLogRepository {
           SET status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
               completed_at = NULL, updated_at = now()
         WHERE webhook_id = $1 AND tenant_id = $2 AND ${condition}
-        RETURNING id, webhook_id AS "webhookId"`,
+        RETURNING id, webhook_id AS "webhookId", ${CREATED_AT_MS}`,
       [webhookId, tenantId, value],
     );
   }
+}
+
+/** `created_at` within the day bounds given as parameters $n and $n+1 (see dayBounds). */
+function IN_DAY_OF(n: number): string {
+  return `created_at >= $${n} AND created_at < $${n + 1}`;
+}
+
+/**
+ * Bounds around the rows' created_at, so Postgres looks in their day partitions only; a row
+ * whose created_at is unknown (a job queued before jobs carried it) widens them to every day.
+ * Epoch ms have lost the microseconds: a millisecond of slack each side.
+ */
+function dayBounds(keys: readonly LogKey[]): [string, string] {
+  const known = keys.map((key) => key.createdAt);
+  if (known.some((ms) => ms === undefined)) return ['-infinity', 'infinity'];
+  const ms = known as number[];
+  return [
+    new Date(Math.floor(Math.min(...ms)) - 1).toISOString(),
+    new Date(Math.floor(Math.max(...ms)) + 2).toISOString(),
+  ];
 }
 
 function attemptParams(logId: string, attempt: AttemptRecord) {
@@ -432,4 +483,14 @@ function attemptParams(logId: string, attempt: AttemptRecord) {
     attempt.responseTimeMs,
     attempt.error,
   ];
+}
+
+/** Joins each log's event, whose payload the routes show. */
+function withEvent(builder: SelectQueryBuilder<WebhookLog>): SelectQueryBuilder<WebhookLog> {
+  return builder.innerJoinAndMapOne(
+    'log.event',
+    WebhookEvent,
+    'event',
+    'event.tenant_id = log.tenant_id AND event.event_id = log.event_id AND event.created_at = log.created_at',
+  );
 }

@@ -8,6 +8,4 @@ export interface OutboxEvent {
   payload: string;
   /** The webhook subscriptions that match the event (exact, `category.*`, `*`). */
   patterns: string[];
-  /** Ids triggerEvent generated are new by construction: no earlier use to look for. */
-  generatedId: boolean;
 }

@@ -1,42 +1,68 @@
 import type { OutboxEvent } from './outbox-event';
 
-/** The outbox write's two statements, for DeliveryLogRepository.insertPending only. */
+/**
+ * The outbox write's two statements, for DeliveryLogRepository.insertPending only. An event
+ * with at least one subscribed active webhook gets its idempotency key, its one events row
+ * (the payload, stored once) and one pending log per webhook; the key's ON CONFLICT makes an
+ * event id the tenant used before write nothing. Every row of one call shares now(), which is
+ * how a log finds its event (and its day partition). The webhooks written for are locked FOR
+ * KEY SHARE, as a foreign key check would: deleting one waits for the insert, then deletes its
+ * logs too.
+ */
 
-const RETURNING = `RETURNING id, webhook_id AS "webhookId", tenant_id AS "tenantId", event_id AS "eventId"`;
+const RETURNING = `RETURNING id, webhook_id AS "webhookId", tenant_id AS "tenantId", event_id AS "eventId",
+  (EXTRACT(EPOCH FROM created_at) * 1000)::float8 AS "createdAt"`;
 
 /** One event (every call inside a caller's transaction): constants plan best. */
 const INSERT_ONE = `
-  INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
-  SELECT $1::varchar, w.id, $2::varchar, $3::varchar, $4::json, now()
-    FROM webhooks w
-   WHERE w.tenant_id = $1::varchar AND w.is_active AND w.events && $5::text[]
-     AND ($6::boolean OR NOT EXISTS (
-           SELECT 1 FROM webhook_logs l WHERE l.tenant_id = $1::varchar AND l.event_id = $2::varchar))
-  ON CONFLICT (webhook_id, event_id) DO NOTHING
+  WITH targets AS (
+    SELECT w.id FROM webhooks w
+     WHERE w.tenant_id = $1::varchar AND w.is_active AND w.events && $5::text[]
+     FOR KEY SHARE),
+  fresh AS (
+    INSERT INTO webhook_event_keys (tenant_id, event_id)
+    SELECT $1::varchar, $2::varchar WHERE EXISTS (SELECT 1 FROM targets)
+    ON CONFLICT DO NOTHING
+    RETURNING event_id),
+  stored AS (
+    INSERT INTO webhook_events (tenant_id, event_id, event_type, payload)
+    SELECT $1::varchar, $2::varchar, $3::varchar, $4::json FROM fresh)
+  INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, next_attempt_at)
+  SELECT $1::varchar, t.id, $2::varchar, $3::varchar, now() FROM targets t, fresh
   ${RETURNING}`;
 
 /**
- * Many events: the same statement over one array per column. Patterns travel joined by
+ * Many events: the same statements over one array per column. Patterns travel joined by
  * commas (never part of an event type): arrays of arrays must be rectangular, and unnest()
  * would flatten them.
  */
 const INSERT_MANY = `
-  INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, payload, next_attempt_at)
-  SELECT e.tenant_id, w.id, e.event_id, e.event_type, e.payload, now()
-    FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::json[], $5::text[], $6::boolean[])
-           AS e(tenant_id, event_id, event_type, payload, patterns, generated_id)
-    JOIN webhooks w ON w.tenant_id = e.tenant_id AND w.is_active
-                   AND w.events && string_to_array(e.patterns, ',')
-   WHERE e.generated_id OR NOT EXISTS (
-           SELECT 1 FROM webhook_logs l WHERE l.tenant_id = e.tenant_id AND l.event_id = e.event_id)
-  ON CONFLICT (webhook_id, event_id) DO NOTHING
+  WITH e AS (
+    SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::json[], $5::text[])
+             AS e(tenant_id, event_id, event_type, payload, patterns)),
+  targets AS (
+    SELECT e.tenant_id, e.event_id, w.id AS webhook_id
+      FROM e JOIN webhooks w ON w.tenant_id = e.tenant_id AND w.is_active
+                            AND w.events && string_to_array(e.patterns, ',')
+     FOR KEY SHARE OF w),
+  fresh AS (
+    INSERT INTO webhook_event_keys (tenant_id, event_id)
+    SELECT DISTINCT tenant_id, event_id FROM targets
+    ON CONFLICT DO NOTHING
+    RETURNING tenant_id, event_id),
+  stored AS (
+    INSERT INTO webhook_events (tenant_id, event_id, event_type, payload)
+    SELECT e.tenant_id, e.event_id, e.event_type, e.payload FROM e JOIN fresh USING (tenant_id, event_id))
+  INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, next_attempt_at)
+  SELECT t.tenant_id, t.webhook_id, t.event_id, e.event_type, now()
+    FROM targets t JOIN fresh USING (tenant_id, event_id) JOIN e USING (tenant_id, event_id)
   ${RETURNING}`;
 
 /** The statement and its parameters for these events (distinct tenant and event id pairs). */
 export function insertPendingStatement(events: readonly OutboxEvent[]): [string, unknown[]] {
   if (events.length === 1) {
-    const { tenantId, eventId, eventType, payload, patterns, generatedId } = events[0];
-    return [INSERT_ONE, [tenantId, eventId, eventType, payload, patterns, generatedId]];
+    const { tenantId, eventId, eventType, payload, patterns } = events[0];
+    return [INSERT_ONE, [tenantId, eventId, eventType, payload, patterns]];
   }
   return [
     INSERT_MANY,
@@ -46,7 +72,6 @@ export function insertPendingStatement(events: readonly OutboxEvent[]): [string,
       events.map((event) => event.eventType),
       events.map((event) => event.payload),
       events.map((event) => event.patterns.join(',')),
-      events.map((event) => event.generatedId),
     ],
   ];
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DeliveryLogRepository } from './delivery-log.repository';
 import { WebhookDeliveryService } from '../delivery/webhook-delivery.service';
@@ -38,8 +38,12 @@ export class WebhookTestService {
         : this.catalog.sampleFor(eventType));
     // Throws InvalidWebhookEventError (400) for a payload over the size limit, before any write.
     const payload = buildEventEnvelope(eventId, eventType, data);
-    const logId = await this.logs.insertTest(tenantId, webhookId, eventId, eventType, payload);
-    const outcome = await this.delivery.attempt({ logId, webhookId }, { test: true });
+    const log = await this.logs.insertTest(tenantId, webhookId, eventId, eventType, payload);
+    if (!log) throw new NotFoundException('Webhook not found');
+    const outcome = await this.delivery.attempt(
+      { logId: log.id, webhookId, createdAt: log.createdAt },
+      { test: true },
+    );
     const result = 'result' in outcome ? outcome.result : null;
     return {
       success: outcome.kind === 'success',
@@ -47,7 +51,7 @@ export class WebhookTestService {
       responseTimeMs: result?.responseTimeMs ?? null,
       responseBody: result?.responseBody ?? null,
       error: result?.error ?? (outcome.kind === 'dropped' ? 'The webhook was deleted' : null),
-      logId,
+      logId: log.id,
     };
   }
 }

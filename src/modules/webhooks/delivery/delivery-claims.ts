@@ -1,5 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ClaimRow, DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
+import {
+  ClaimRow,
+  DeliveryLogRepository,
+  LogKey,
+} from '../delivery-logs/delivery-log.repository';
 import { RetryPolicy } from '../endpoints/retry-policy';
 import { SecretDecryptionError } from '../secrets/secret-cipher';
 import { UNREADABLE_SECRET_NOT_SENT } from '../secrets/unreadable-secret';
@@ -11,7 +15,7 @@ export interface ClaimedDelivery {
   webhookId: string;
   eventId: string;
   eventType: string;
-  /** When the delivery row was created: the event's trigger time. */
+  /** When the delivery row was created: the event's trigger time (and its partition key). */
   createdAt: Date;
   /** The request body exactly as triggerEvent serialized it. */
   body: string;
@@ -47,12 +51,12 @@ export class DeliveryClaims {
    * does not decrypt is recorded as failed at once (SECRET_UNREADABLE): retrying could never
    * sign it, and the rest of its claim batch is unaffected.
    */
-  async claim(logId: string): Promise<ClaimedDelivery | typeof SECRET_UNREADABLE | null> {
-    const row = await this.logs.claim(logId);
+  async claim(log: LogKey): Promise<ClaimedDelivery | typeof SECRET_UNREADABLE | null> {
+    const row = await this.logs.claim(log);
     if (!row) return null;
     const secrets = this.decryptSecrets(row);
     if (!secrets) {
-      await this.logs.recordSkipped(logId, UNREADABLE_SECRET_NOT_SENT);
+      await this.logs.recordSkipped(log, UNREADABLE_SECRET_NOT_SENT);
       return SECRET_UNREADABLE;
     }
     return toClaimed(row, secrets);

@@ -2,7 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { WebhooksConfig } from '../options/webhooks-config';
 import { WebhookMetrics } from '../metrics/webhook-metrics';
 import { UNRECORDED_ATTEMPTS_ALLOWED } from './delivery-lifecycle';
-import { AttemptRecord, DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
+import {
+  AttemptRecord,
+  DeliveryLogRepository,
+  LogKey,
+} from '../delivery-logs/delivery-log.repository';
 import { signPayload } from '../signing/webhook-signer';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
 import { unsendableHeaderName } from '../endpoints/validation/webhook-headers';
@@ -68,7 +72,7 @@ export class WebhookDeliveryService {
       if (wait) return wait;
     }
     if (options.mayStart && !options.mayStart()) return { kind: 'stopped' };
-    const outcome = await this.attemptOnce(job.logId, options);
+    const outcome = await this.attemptOnce({ id: job.logId, createdAt: job.createdAt }, options);
     this.metrics.recordDelivery(outcome.kind);
     return outcome;
   }
@@ -78,7 +82,7 @@ export class WebhookDeliveryService {
    * its row is due at the slot, so the relay does not think it lost its job. Null: send now.
    */
   private async rateLimitWait(job: DeliveryJobData): Promise<DeliveryOutcome | null> {
-    const { logId, webhookId, slotAt } = job;
+    const { logId, webhookId, slotAt, createdAt } = job;
     if (slotAt !== undefined) {
       // Woken before its slot (delayed-job timers are not exact): wait for the rest.
       return slotAt > Date.now() ? { kind: 'wait', untilMs: slotAt } : null;
@@ -86,17 +90,19 @@ export class WebhookDeliveryService {
     const waitMs = await this.rateLimiter.reserve(webhookId);
     if (waitMs <= 0) return null;
     const untilMs = Date.now() + waitMs;
-    await this.logs.postpone(logId, new Date(untilMs));
+    await this.logs.postpone({ id: logId, createdAt }, new Date(untilMs));
     return { kind: 'wait', untilMs };
   }
 
-  private async attemptOnce(logId: string, options: AttemptOptions): Promise<AttemptedOutcome> {
-    const delivery = await this.claims.claim(logId);
+  private async attemptOnce(job: LogKey, options: AttemptOptions): Promise<AttemptedOutcome> {
+    const delivery = await this.claims.claim(job);
     if (!delivery) return { kind: 'dropped' };
     // Already recorded as failed by the claim: a secret that does not decrypt cannot sign.
     if (delivery === SECRET_UNREADABLE) return { kind: 'failed', result: null };
+    // From here on, the row's exact day.
+    const log: LogKey = { id: delivery.logId, createdAt: delivery.createdAt.getTime() };
     if (!delivery.isActive && !options.test) {
-      await this.logs.recordSkipped(logId, 'Not sent: the webhook is disabled');
+      await this.logs.recordSkipped(log, 'Not sent: the webhook is disabled');
       return { kind: 'failed', result: null };
     }
     // Saved before header values were checked: retrying cannot help, and sending would alter
@@ -104,7 +110,7 @@ export class WebhookDeliveryService {
     const unsendable = unsendableHeaderName(delivery.headers);
     if (unsendable !== null) {
       await this.logs.recordSkipped(
-        logId,
+        log,
         `Not sent: the value of custom header "${unsendable}" would be altered on the wire; update the webhook's headers`,
       );
       return { kind: 'failed', result: null };
@@ -113,7 +119,7 @@ export class WebhookDeliveryService {
     // keep dying): stop rather than send forever.
     if (delivery.attemptInRound > delivery.retryPolicy.maxAttempts + UNRECORDED_ATTEMPTS_ALLOWED) {
       await this.logs.recordFailure(
-        logId,
+        log,
         null,
         'Gave up: earlier attempts ended without an outcome',
       );
@@ -132,7 +138,7 @@ export class WebhookDeliveryService {
       responseBody: result.responseBody,
     };
     if (result.error === null) {
-      await this.logs.recordSuccess(logId, attempt);
+      await this.logs.recordSuccess(log, attempt);
       // Test sends skip the queue; the histogram is about the pipeline's latency.
       if (!options.test) {
         const sinceTrigger = Date.now() - delivery.createdAt.getTime();
@@ -148,11 +154,11 @@ export class WebhookDeliveryService {
         ? result.retryAfterMs
         : null;
       const delayMs = retryDelayMs(delivery.retryPolicy, delivery.attemptInRound, retryAfter);
-      await this.logs.recordRetry(logId, attempt, delayMs);
+      await this.logs.recordRetry(log, attempt, delayMs);
       return { kind: 'retry', result, delayMs };
     }
 
-    const health = await this.logs.recordFailure(logId, attempt, result.error);
+    const health = await this.logs.recordFailure(log, attempt, result.error);
     if (gone) {
       await this.disable(delivery, 'The endpoint answered 410 Gone');
     } else if (

@@ -26,11 +26,12 @@ export async function writeOutbox(
   const rows = await DeliveryLogRepository.within(db).insertPending(unique);
 
   const written = new Map<string, DeliveryRef[]>();
-  for (const { id, webhookId, tenantId, eventId } of rows) {
+  for (const { id, webhookId, createdAt, tenantId, eventId } of rows) {
     const key = keyOf(tenantId, eventId);
+    const ref = { id, webhookId, createdAt };
     const refs = written.get(key);
-    if (refs) refs.push({ id, webhookId });
-    else written.set(key, [{ id, webhookId }]);
+    if (refs) refs.push(ref);
+    else written.set(key, [ref]);
   }
   return keys.map((key, index) => (firstUse.get(key) === index ? (written.get(key) ?? []) : []));
 }

@@ -71,18 +71,19 @@ export class LogRetentionProcessor implements OnApplicationBootstrap, BeforeAppl
     if (!this.running) return;
     const { queue, worker, scheduler } = this.running;
     scheduler.stop();
-    // The delivery workers' grace. Each DELETE is a short batch; a run cut off by it is only a
-    // stalled job, and the next run deletes what it left.
+    // The delivery workers' grace. A run cut off by it is only a stalled job, and the next run
+    // finishes what it left (a half-detached partition included).
     await closeWorker(worker, this.runs, SHUTDOWN_GRACE_MS, this.logger, 'retention runs');
     // A scheduler check may still wait for Redis; closing would wait behind it.
     await dropConnectionIfUnreachable(queue);
     await queue.close();
   }
 
-  async process(): Promise<{ deleted: number }> {
+  async process(): Promise<{ dropped: string[] }> {
     // A run that would start after shutdown began is left to the next one.
-    if (this.runs.closing) return { deleted: 0 };
-    return { deleted: await this.runs.track(this.retention.deleteExpired()) };
+    if (this.runs.closing) return { dropped: [] };
+    const { dropped } = await this.runs.track(this.retention.run());
+    return { dropped };
   }
 
   private started(): Running {

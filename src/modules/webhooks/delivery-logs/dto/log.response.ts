@@ -35,7 +35,8 @@ export class LogResponse {
       webhookId: log.webhookId,
       eventId: log.eventId,
       eventType: log.eventType,
-      payload: log.payload,
+      // Always joined by the routes; an empty object only if the event was deleted by hand.
+      payload: log.event?.payload ?? {},
       status: log.status,
       attemptCount: log.attemptCount,
       responseStatus: log.responseStatus,

@@ -1,0 +1,174 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../database/query-rows';
+import { sqlList, CLAIMABLE_STATUSES } from '../delivery-logs/delivery-log-status';
+import {
+  DAY_MS,
+  DAYS_AHEAD,
+  DayRange,
+  dayPartitionName,
+  EVENTS_TABLE,
+  expiredRanges,
+  LOGS_TABLE,
+  missingDays,
+  PARTITIONED_TABLES,
+  PartitionedTable,
+  partitionRange,
+} from './day-partitions';
+
+/** One creator at a time across processes; the others wait, then find the days there. */
+const CREATE_LOCK_KEY = 727_002;
+/** DDL that cannot get its lock at once gives up and is tried again by the next run. */
+const LOCK_TIMEOUT = '2s';
+
+export interface DroppedDays {
+  /** Partitions dropped, logs and events. */
+  dropped: string[];
+  /** Expired log partitions kept because deliveries in them are not final yet. */
+  inFlight: string[];
+}
+
+/**
+ * Creates and drops the day partitions of webhook_logs and webhook_events. Neither ever takes a
+ * lock that blocks triggerEvent or a delivery: a new day is created as a plain table and
+ * attached (SHARE UPDATE EXCLUSIVE on the parent, which inserts and updates do not conflict
+ * with), and an expired day is detached CONCURRENTLY before it is dropped. No foreign key
+ * involves these tables, so no other table is locked either.
+ */
+@Injectable()
+export class DayPartitions implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DayPartitions.name);
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Every process that triggers events checks the coming days at boot; the hourly maintenance
+   * does it again. A failure here only logs: DAYS_AHEAD days are there already.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.ensureAhead();
+    } catch (error) {
+      this.logger.warn(`Could not create the coming day partitions: ${(error as Error).message}`);
+    }
+  }
+
+  /** Today and DAYS_AHEAD days after it exist. */
+  ensureAhead(nowMs = Date.now()): Promise<number> {
+    return this.ensureDays(nowMs, nowMs + DAYS_AHEAD * DAY_MS);
+  }
+
+  /** Every day of [fromMs, toMs] has its partition in both tables; returns how many it made. */
+  async ensureDays(fromMs: number, toMs: number): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      await manager.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [CREATE_LOCK_KEY]);
+      let created = 0;
+      for (const table of PARTITIONED_TABLES) {
+        const existing = await this.rangesOf(table, { leftovers: false, db: manager });
+        for (const day of missingDays(existing, fromMs, toMs)) {
+          const name = dayPartitionName(table, day);
+          await manager.query(
+            `CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
+          );
+          await manager.query(
+            `ALTER TABLE ${table} ATTACH PARTITION ${name}
+               FOR VALUES FROM ('${new Date(day).toISOString()}') TO ('${new Date(day + DAY_MS).toISOString()}')`,
+          );
+          created++;
+        }
+      }
+      if (created > 0) this.logger.log(`Created ${created} day partitions`);
+      return created;
+    });
+  }
+
+  /**
+   * Drops the days whose every row is older than `retentionDays`: the logs first, then the
+   * idempotency keys of the day's events, then the events. A day whose logs are not all final
+   * is kept (and reported) until they are.
+   */
+  async dropExpired(retentionDays: number, nowMs = Date.now()): Promise<DroppedDays> {
+    const result: DroppedDays = { dropped: [], inFlight: [] };
+    const logs = expiredRanges(await this.rangesOf(LOGS_TABLE), nowMs, retentionDays);
+    for (const range of logs) {
+      if (await this.hasUnfinished(range.name)) {
+        result.inFlight.push(range.name);
+        continue;
+      }
+      await this.detachAndDrop(LOGS_TABLE, range.name);
+      result.dropped.push(range.name);
+    }
+    // An events day goes once its logs are gone; a crash between the steps is finished here.
+    const keptLogs = await this.rangesOf(LOGS_TABLE);
+    const events = expiredRanges(await this.rangesOf(EVENTS_TABLE), nowMs, retentionDays);
+    for (const range of events) {
+      if (keptLogs.some((log) => overlaps(log, range))) continue;
+      await this.db.query(
+        `DELETE FROM webhook_event_keys k USING ${range.name} e
+          WHERE k.tenant_id = e.tenant_id AND k.event_id = e.event_id AND k.created_at = e.created_at`,
+      );
+      await this.detachAndDrop(EVENTS_TABLE, range.name);
+      result.dropped.push(range.name);
+    }
+    if (result.inFlight.length > 0) {
+      this.logger.warn(
+        `Kept ${result.inFlight.join(', ')} past the retention: deliveries in them are not final yet`,
+      );
+    }
+    return result;
+  }
+
+  /**
+   * The day tables of `table`: its partitions, and with `leftovers` also tables a crash left
+   * detached but not dropped (retention drops them; they hold no day an insert needs).
+   */
+  async rangesOf(
+    table: PartitionedTable,
+    { leftovers = true, db = this.db }: { leftovers?: boolean; db?: Pick<DataSource, 'query'> } = {},
+  ): Promise<DayRange[]> {
+    const rows = await queryRows<{ name: string }>(
+      db as DataSource,
+      `SELECT c.relname AS name FROM pg_class c
+        WHERE c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = $1::regclass)
+          AND c.relkind = 'r' AND c.relname LIKE $1 || '%'
+          AND (c.relispartition OR $2::boolean)`,
+      [table, leftovers],
+    );
+    return rows
+      .map((row) => partitionRange(table, row.name))
+      .filter((range): range is DayRange => range !== null);
+  }
+
+  private async hasUnfinished(partition: string): Promise<boolean> {
+    const [row] = await queryRows<{ found: boolean }>(
+      this.db,
+      `SELECT EXISTS (SELECT 1 FROM ${partition} WHERE status IN (${sqlList(CLAIMABLE_STATUSES)})) AS found`,
+    );
+    return row.found;
+  }
+
+  /**
+   * DETACH ... CONCURRENTLY runs outside a transaction and waits for the queries using the
+   * partition instead of blocking the parent; one left pending by a crash is finalized.
+   */
+  private async detachAndDrop(table: PartitionedTable, partition: string): Promise<void> {
+    const [state] = await queryRows<{ pending: boolean }>(
+      this.db,
+      `SELECT i.inhdetachpending AS pending FROM pg_inherits i
+        WHERE i.inhparent = $1::regclass AND i.inhrelid = $2::regclass`,
+      [table, partition],
+    );
+    if (state) {
+      await this.db.query(
+        `ALTER TABLE ${table} DETACH PARTITION ${partition} ${state.pending ? 'FINALIZE' : 'CONCURRENTLY'}`,
+      );
+    }
+    await this.db.query(`DROP TABLE IF EXISTS ${partition}`);
+  }
+}
+
+function overlaps(a: DayRange, b: DayRange): boolean {
+  return (a.fromMs ?? -Infinity) < b.toMs && (b.fromMs ?? -Infinity) < a.toMs;
+}
