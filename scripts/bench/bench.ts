@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --quick] [--events N] [--duration S] [--concurrency C] [--workers W]
- *                [--scenarios a,b,...] [--ledger-rate R] [--ledger-seconds S]
+ *                [--scenarios a,b,...] [--ledger-rate R] [--ledger-seconds S] [--partition-rows N]
  *
  * Runs the real service (triggerEvent, BullMQ processor, Postgres logging, signing, HTTP)
  * against a keep-alive receiver in its own process, on a database and queue prefix of its
@@ -58,6 +58,7 @@ const { values: flags } = parseArgs({
     scenarios: { type: 'string' },
     'ledger-rate': { type: 'string' },
     'ledger-seconds': { type: 'string' },
+    'partition-rows': { type: 'string' },
     // Set by a parent benchmark running some scenarios in a process of their own.
     label: { type: 'string', default: '' },
     'results-file': { type: 'string' },
@@ -83,14 +84,24 @@ const size = {
     seconds: Number(flags['ledger-seconds'] ?? (quick ? 3 : 60)),
   },
   storageEvents: quick ? 3 : 100,
-  partitionRows: 10_000_000,
+  partitionRows: Number(flags['partition-rows'] ?? 10_000_000),
   partitionDays: 30,
 };
 const selected = selectScenarios(flags.scenarios);
 /** The flags a child benchmark process gets, so it runs at the same size. */
 const childFlags = [
   ...(quick ? ['--quick'] : []),
-  ...(['events', 'duration', 'concurrency', 'workers', 'ledger-rate', 'ledger-seconds'] as const)
+  ...(
+    [
+      'events',
+      'duration',
+      'concurrency',
+      'workers',
+      'ledger-rate',
+      'ledger-seconds',
+      'partition-rows',
+    ] as const
+  )
     .filter((flag) => flags[flag] !== undefined)
     .flatMap((flag) => [`--${flag}`, String(flags[flag])]),
 ];
@@ -175,11 +186,12 @@ async function main(): Promise<void> {
     quick,
   };
   console.log(formatTable(results));
+  const resultsFile = flags['results-file'] ?? join(process.cwd(), 'bench-results.json');
   writeFileSync(
-    flags['results-file'] ?? join(process.cwd(), 'bench-results.json'),
+    resultsFile,
     JSON.stringify({ machine, size, ratios: ratios(results), results }, null, 2),
   );
-  console.log(`\nmachine: ${JSON.stringify(machine)}\nwritten: bench-results.json`);
+  console.log(`\nmachine: ${JSON.stringify(machine)}\nwritten: ${resultsFile}`);
   const voided = results.filter((row) => row.void);
   for (const row of voided) console.error(`VOID: ${row.name}: ${row.void!.join('; ')}`);
   if (voided.length > 0) process.exitCode = 1;
