@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --quick] [--events N] [--duration S] [--concurrency C] [--workers W]
  *                [--scenarios a,b,...] [--ledger-rate R] [--ledger-seconds S] [--partition-rows N]
+ *                [--ledger-endpoints E]
  *
  * Runs the real service (triggerEvent, BullMQ processor, Postgres logging, signing, HTTP)
  * against a keep-alive receiver in its own process, on a database and queue prefix of its
@@ -59,6 +60,7 @@ const { values: flags } = parseArgs({
     'ledger-rate': { type: 'string' },
     'ledger-seconds': { type: 'string' },
     'partition-rows': { type: 'string' },
+    'ledger-endpoints': { type: 'string' },
     // Set by a parent benchmark running some scenarios in a process of their own.
     label: { type: 'string', default: '' },
     'results-file': { type: 'string' },
@@ -82,6 +84,7 @@ const size = {
   ledger: {
     ratePerSecond: Number(flags['ledger-rate'] ?? (quick ? 100 : 500)),
     seconds: Number(flags['ledger-seconds'] ?? (quick ? 3 : 60)),
+    endpoints: Number(flags['ledger-endpoints'] ?? 1),
   },
   storageEvents: quick ? 3 : 100,
   partitionRows: Number(flags['partition-rows'] ?? 10_000_000),
@@ -100,6 +103,7 @@ const childFlags = [
       'ledger-rate',
       'ledger-seconds',
       'partition-rows',
+      'ledger-endpoints',
     ] as const
   )
     .filter((flag) => flags[flag] !== undefined)
@@ -123,6 +127,9 @@ Object.assign(process.env, {
 });
 // A child process reads these from its parent's environment, not from its own database.
 delete process.env.BENCH_RUN;
+
+/** Other work on the box shows here: the figures of a run on a busy machine are lower. */
+const loadAtStart = os.loadavg()[0];
 
 async function main(): Promise<void> {
   await admin(`CREATE DATABASE "${database}"`);
@@ -184,6 +191,7 @@ async function main(): Promise<void> {
     concurrency,
     workers,
     quick,
+    loadAverage: { start: +loadAtStart.toFixed(2), end: +os.loadavg()[0].toFixed(2) },
   };
   console.log(formatTable(results));
   const resultsFile = flags['results-file'] ?? join(process.cwd(), 'bench-results.json');

@@ -6,32 +6,43 @@ import { Scenario } from './report';
 export interface LedgerSize {
   ratePerSecond: number;
   seconds: number;
+  /** Endpoints, each of a tenant of its own, the events go to in turn (default 1). */
+  endpoints?: number;
 }
 
-/** The exact-ledger run against one endpoint of a tenant of its own. */
+/**
+ * The exact-ledger run: each event to one endpoint, the endpoints (each of a tenant of its
+ * own, so each event has one delivery) taken in turn; several spread over queue shards.
+ */
 export async function ledgerScenario(
   context: BenchContext,
   size: LedgerSize,
   options: { name?: string; during?: DuringRun; delayedOverMs?: number } = {},
 ): Promise<Scenario> {
-  const tenantId = randomUUID();
-  await context.endpoint(tenantId);
+  const tenantIds = Array.from({ length: size.endpoints ?? 1 }, () => randomUUID());
+  for (const tenantId of tenantIds) await context.endpoint(tenantId);
   await context.receiver.reset();
+  let turn = 0;
+  const endpoints = tenantIds.length > 1 ? `, ${tenantIds.length} endpoints` : '';
   return ledgerRun({
     name:
       options.name ??
-      `6. exact ledger, ${size.ratePerSecond}/s offered for ${size.seconds} s (scheduled→received)`,
-    ...size,
+      `6. exact ledger, ${size.ratePerSecond}/s offered for ${size.seconds} s${endpoints} (scheduled→received)`,
+    ratePerSecond: size.ratePerSecond,
+    seconds: size.seconds,
     drainSeconds: 30,
     receiver: context.receiver,
     during: options.during,
     delayedOverMs: options.delayedOverMs,
-    trigger: (eventId) =>
-      context.webhooks.triggerEvent(tenantId, 'message.sent', { eventId }, { eventId }),
+    trigger: (eventId) => {
+      const tenantId = tenantIds[turn++ % tenantIds.length];
+      return context.webhooks.triggerEvent(tenantId, 'message.sent', { eventId }, { eventId });
+    },
     successRows: async () => {
       const [{ done }] = await context.db.query(
-        `SELECT count(*)::int AS done FROM webhook_logs WHERE tenant_id = $1 AND status = 'success'`,
-        [tenantId],
+        `SELECT count(*)::int AS done FROM webhook_logs
+          WHERE tenant_id = ANY($1::varchar[]) AND status = 'success'`,
+        [tenantIds],
       );
       return done;
     },

@@ -7,7 +7,16 @@ export interface Scenario {
    * `limit` rows are ceilings measured in the same run; `service` rows (the whole pipeline)
    * are compared with bare BullMQ, a `component` with the limit it names.
    */
-  kind: 'limit' | 'service' | 'component' | 'cost' | 'memory' | 'ledger' | 'storage' | 'skipped';
+  kind:
+    | 'limit'
+    | 'service'
+    | 'component'
+    | 'cost'
+    | 'memory'
+    | 'ledger'
+    | 'storage'
+    | 'check'
+    | 'skipped';
   comparedWith?: string;
   count?: number;
   seconds?: number;
