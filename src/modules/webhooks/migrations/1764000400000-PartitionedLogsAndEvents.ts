@@ -38,6 +38,7 @@ export class PartitionedLogsAndEvents1764000400000 implements MigrationInterface
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`LOCK TABLE webhook_logs IN ACCESS EXCLUSIVE MODE`);
+    await this.refuseDependents(queryRunner);
     await queryRunner.query(`ALTER TABLE webhook_logs RENAME TO webhook_logs_unpartitioned`);
     await queryRunner.query(
       `ALTER TABLE webhook_logs_unpartitioned RENAME CONSTRAINT webhook_logs_pkey TO webhook_logs_unpartitioned_pkey`,
@@ -182,6 +183,30 @@ export class PartitionedLogsAndEvents1764000400000 implements MigrationInterface
       `CREATE INDEX idx_webhook_logs_due ON webhook_logs (next_attempt_at) WHERE status IN (${DUE_STATUSES})`,
     );
     await queryRunner.query(`CREATE INDEX idx_webhook_logs_created ON webhook_logs (created_at)`);
+  }
+
+  /**
+   * A host's view on the old table, or foreign key to it, would stop its DROP only after the
+   * whole copy under the exclusive lock, naming a table the host never made: refuse at once.
+   */
+  private async refuseDependents(queryRunner: QueryRunner): Promise<void> {
+    const dependents: Array<{ name: string }> = await queryRunner.query(`
+      SELECT format('view %s', r.ev_class::regclass) AS name
+        FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+       WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass
+         AND d.refobjid = 'webhook_logs'::regclass AND r.ev_class <> 'webhook_logs'::regclass
+      UNION
+      SELECT format('foreign key %s of %s', conname, conrelid::regclass) FROM pg_constraint
+       WHERE confrelid = 'webhook_logs'::regclass AND conrelid <> 'webhook_logs'::regclass
+      ORDER BY name`);
+    if (dependents.length > 0) {
+      throw new Error(
+        `Cannot partition webhook_logs while other objects depend on it ` +
+          `(${dependents.map((row) => row.name).join(', ')}): drop them, run the migration, then ` +
+          `create them again on the new tables (a log's payload is now in webhook_events). ` +
+          `Nothing was changed`,
+      );
+    }
   }
 
   /**
