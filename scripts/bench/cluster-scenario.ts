@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { runInChild } from './child-run';
@@ -9,6 +10,12 @@ export const CLUSTER_SHARDS = 4;
 const ROOT = join(__dirname, '..', '..');
 const CLUSTER_SCRIPT = join(ROOT, 'scripts', 'redis-cluster.sh');
 const LABEL = `cluster, QUEUE_SHARDS=${CLUSTER_SHARDS}: `;
+
+/** Ports of the benchmark's own cluster, apart from the one the tests start and restart. */
+const CLUSTER_ENV = {
+  REDIS_CLUSTER_PORTS: process.env.BENCH_CLUSTER_PORTS ?? '7111 7112 7113',
+  REDIS_CLUSTER_DIR: join(os.tmpdir(), `webhooks-bench-redis-cluster-${process.pid}`),
+};
 
 /** Endpoints of the cluster's ledger run: a webhook's deliveries all go to one shard. */
 const LEDGER_ENDPOINTS = 8;
@@ -26,10 +33,26 @@ export async function clusterScenario(flags: string[]): Promise<Scenario[]> {
   if (missing) return [skipped(missing)];
   let seeds: string;
   try {
-    seeds = execFileSync('bash', [CLUSTER_SCRIPT, 'start'], { encoding: 'utf8' }).trim();
+    seeds = clusterScript('start');
   } catch (error) {
     return [skipped(`scripts/redis-cluster.sh could not start the cluster: ${String(error)}`)];
   }
+  try {
+    return await onCluster(seeds, flags);
+  } finally {
+    clusterScript('stop');
+    rmSync(CLUSTER_ENV.REDIS_CLUSTER_DIR, { recursive: true, force: true });
+  }
+}
+
+function clusterScript(command: 'start' | 'stop'): string {
+  return execFileSync('bash', [CLUSTER_SCRIPT, command], {
+    encoding: 'utf8',
+    env: { ...process.env, ...CLUSTER_ENV },
+  }).trim();
+}
+
+async function onCluster(seeds: string, flags: string[]): Promise<Scenario[]> {
   const run = `c${Date.now().toString(36)}`;
   const rows = await runInChild(
     ['throughput', 'fanout', 'ledger'],
