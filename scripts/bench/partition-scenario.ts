@@ -30,7 +30,8 @@ const DELAYED_OVER_MS = 250;
  * spread over 30 daily partitions, then a ledger run during which the module's retention run
  * drops the oldest day: its time, and the deliveries that failed or lagged meanwhile. Runs in
  * a process of its own (a fresh database, the retention fixed), once webhook_logs is
- * partitioned.
+ * partitioned. `--scenarios partitions-body` runs the body in any layout, in this process: on
+ * the unpartitioned one the retention deletes the day's rows, which makes the before figure.
  */
 export async function partitionScenario(
   context: BenchContext,
@@ -82,7 +83,9 @@ export async function partitionBody(
   };
 
   const oldest = dayPartition('webhook_logs', days[0]);
+  const partitioned = await isPartitioned(context.db);
   const before = await partitionsOf(context);
+  const oldestRows = await rowsOfDay(context, days[0]);
   const retention = context.app.get(LogRetentionProcessor);
   const drop = await ledgerScenario(
     context,
@@ -95,16 +98,34 @@ export async function partitionBody(
   );
   const after = new Set(await partitionsOf(context));
   const dropped = before.filter((name) => !after.has(name));
-  drop.detail = { ...drop.detail, 'partitions dropped': dropped.join(' ') || 'none' };
-  if (!dropped.includes(oldest))
-    drop.void = [...(drop.void ?? []), `the retention run did not drop ${oldest}`];
+  const left = await rowsOfDay(context, days[0]);
+  drop.detail = {
+    ...drop.detail,
+    'oldest day rows before/after': `${oldestRows}/${left}`,
+    'partitions dropped': dropped.join(' ') || 'none',
+  };
+  // Without partitions (the layout before them) the retention deletes the day's rows instead.
+  const problem = partitioned
+    ? !dropped.includes(oldest) && `the retention run did not drop ${oldest}`
+    : left > 0 && `the retention run left ${left} rows of the oldest day`;
+  if (problem) drop.void = [...(drop.void ?? []), problem];
   return [empty, full, drop];
+}
+
+async function rowsOfDay(context: BenchContext, day: number): Promise<number> {
+  const [{ rows }] = await context.db.query(
+    `SELECT count(*)::int AS rows FROM webhook_logs WHERE created_at >= $1 AND created_at < $2`,
+    [new Date(day), new Date(day + DAY_MS)],
+  );
+  return rows;
 }
 
 async function partitionsOf(context: BenchContext): Promise<string[]> {
   const rows: Array<{ name: string }> = await context.db.query(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent IN ('webhook_logs'::regclass, 'webhook_events'::regclass)`,
+      WHERE i.inhparent IN (SELECT oid FROM pg_class
+                             WHERE relname IN ('webhook_logs', 'webhook_events')
+                               AND relnamespace = current_schema()::regnamespace)`,
   );
   return rows.map((row) => row.name);
 }
