@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import http from 'node:http';
-import { AddressInfo, Socket } from 'node:net';
+import net, { AddressInfo, Socket } from 'node:net';
 import { WebhooksConfig } from '../options/webhooks-config';
 import { HostResolver, ResolvedAddress } from '../url-guard/host-resolver';
 import { UrlGuard } from '../url-guard/url-guard';
@@ -341,6 +341,48 @@ describe('WebhookHttpClient SSRF guard on the address dialled', () => {
         'EBLOCKEDADDRESS: second.test resolves to 127.0.0.1 is a loopback address',
       );
       expect(endpoint.requests.map((r) => r.url)).not.toContain('/b');
+    } finally {
+      client.onApplicationShutdown();
+    }
+  });
+});
+
+describe('WebhookHttpClient over https', () => {
+  it('opens TLS for an https URL, with the name as SNI, and records a failed handshake', async () => {
+    // A TCP server that reads the ClientHello and hangs up.
+    let hello!: Buffer;
+    const server = net.createServer((socket) =>
+      socket.once('data', (chunk: Buffer) => {
+        hello = chunk;
+        socket.destroy();
+      }),
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const { client, dns } = clientWith({ allowPrivateUrls: true });
+    dns.answers.set('tls.test', '127.0.0.1');
+    try {
+      const result = await client.post(`https://tls.test:${port}/hook`, BODY, HEADERS, 2000);
+      expect(result).toMatchObject({ statusCode: null, responseBody: null });
+      expect(result.error).toMatch(/^ECONNRESET: /);
+      // A TLS handshake record carrying the server name.
+      expect(hello[0]).toBe(0x16);
+      expect(hello.includes(Buffer.from('tls.test'))).toBe(true);
+    } finally {
+      client.onApplicationShutdown();
+      server.close();
+    }
+  });
+
+  it('checks the address an https connection dials too', async () => {
+    const { client, dns } = clientWith({ allowPrivateUrls: false });
+    dns.answers.set('rebind.test', '10.0.0.7');
+    try {
+      const result = await client.post('https://rebind.test/hook', BODY, HEADERS, 2000);
+      expect(result.error).toBe(
+        'EBLOCKEDADDRESS: rebind.test resolves to 10.0.0.7 is a private address',
+      );
     } finally {
       client.onApplicationShutdown();
     }
