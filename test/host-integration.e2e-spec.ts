@@ -66,7 +66,7 @@ describe('WebhooksModule in a host DataSource (e2e)', () => {
       () => queue.getJob(logId),
       (found) => found !== undefined,
     );
-    expect(job!.data).toEqual({ logId, webhookId });
+    expect(job!.data).toEqual({ logId, webhookId, createdAt: expect.any(Number) });
   });
 
   it('writes and enqueues nothing for an event of a host transaction that rolls back', async () => {

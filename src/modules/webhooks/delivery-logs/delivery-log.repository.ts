@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { preparedRows } from '../database/prepared-rows';
 import { queryRows } from '../database/query-rows';
 import { retryOnDeadlock } from '../database/retry-on-deadlock';
 import { SENDING_LEASE_MS } from '../delivery/delivery-lifecycle';
@@ -121,7 +122,7 @@ export class DeliveryLogRepository {
    * event id the tenant has used before writes nothing.
    */
   insertPending(events: readonly OutboxEvent[]): Promise<WrittenDelivery[]> {
-    return queryRows<WrittenDelivery>(this.db, ...insertPendingStatement(events));
+    return preparedRows<WrittenDelivery>(this.db, ...insertPendingStatement(events));
   }
 
   /**
@@ -206,7 +207,8 @@ export class DeliveryLogRepository {
 
   /** sending → retrying, due again after `delayMs`. */
   async recordRetry(log: LogKey, attempt: AttemptRecord, delayMs: number): Promise<void> {
-    await this.db.query(
+    await preparedRows(
+      this.db,
       `WITH log AS (
          UPDATE webhook_logs
             SET status = 'retrying', attempts = attempts || $2::jsonb, response_status = $3,
@@ -230,7 +232,7 @@ export class DeliveryLogRepository {
     attempt: AttemptRecord | null,
     error: string,
   ): Promise<WebhookHealth | null> {
-    const rows = await queryRows(
+    const rows = await preparedRows<{ consecutive_failures: number; failing_since: Date | null }>(
       this.db,
       `WITH log AS (
          UPDATE webhook_logs
@@ -276,7 +278,8 @@ export class DeliveryLogRepository {
 
   /** A row waiting for its rate-limit slot is due at it: the relay must not think its job lost. */
   async postpone(log: LogKey, until: Date): Promise<void> {
-    await this.db.query(
+    await preparedRows(
+      this.db,
       `UPDATE webhook_logs SET next_attempt_at = $2
         WHERE id = $1 AND ${IN_DAY_OF(3)} AND status IN (${WAITING})`,
       [log.id, until, ...dayBounds([log])],
@@ -372,7 +375,7 @@ export class DeliveryLogRepository {
 
   /** One statement for the whole batch of claims. */
   private async claimMany(keys: LogKey[]): Promise<Array<ClaimRow | null>> {
-    const rows = await queryRows<ClaimRow>(
+    const rows = await preparedRows<ClaimRow>(
       this.db,
       `WITH claimed AS (
          UPDATE webhook_logs
@@ -405,7 +408,8 @@ export class DeliveryLogRepository {
       body: responseBody,
       ms: entry.responseTimeMs,
     }));
-    await this.db.query(
+    await preparedRows(
+      this.db,
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, attempt jsonb, status int, body text, ms int)),
        log AS (
