@@ -88,11 +88,14 @@ export async function ledgerRun(options: LedgerOptions): Promise<Scenario> {
   const index = new Map<string, number>();
   let unknown = 0;
   let receivedIds = 0;
+  /** Every distinct webhook-id the receiver reported, whether the ledger knows it or not. */
+  const distinct = new Set<string>();
   let lastSettled = 0;
   let settled = 0;
 
   const take = async () => {
     for (const [id, at] of await receiver.ledgerTake()) {
+      distinct.add(id);
       const i = index.get(id);
       if (i === undefined) {
         unknown++;
@@ -168,7 +171,7 @@ export async function ledgerRun(options: LedgerOptions): Promise<Scenario> {
   await take();
   await receiver.ledgerStop();
 
-  const counts = countLedger(entries, unknown);
+  const counts = countLedger(entries, unknown, distinct.size);
   const reasons = balance(counts);
   const scheduledToReceived: number[] = [];
   const acknowledgedToReceived: number[] = [];
@@ -211,14 +214,15 @@ export async function ledgerRun(options: LedgerOptions): Promise<Scenario> {
   };
 }
 
-export function countLedger(entries: Entry[], unknown: number): LedgerCounts {
+/** The sender's counts from `entries`; delivered is the receiver's count of distinct ids. */
+export function countLedger(entries: Entry[], unknown: number, delivered: number): LedgerCounts {
   const counts: LedgerCounts = {
     scheduled: entries.length,
     sent: 0,
     acknowledged: 0,
     rejected: 0,
     published: 0,
-    delivered: 0,
+    delivered,
     missing: 0,
     duplicates: 0,
     unknown,
@@ -234,8 +238,7 @@ export function countLedger(entries: Entry[], unknown: number): LedgerCounts {
     counts.acknowledged++;
     if ((e.deliveries ?? 0) === 0) continue;
     counts.published++;
-    if (e.received !== undefined) counts.delivered++;
-    else counts.missing++;
+    if (e.received === undefined) counts.missing++;
     counts.duplicates += Math.max(0, e.copies - 1);
   }
   return counts;
