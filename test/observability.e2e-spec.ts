@@ -5,6 +5,7 @@ import { LOG_OUTPUT, LogOutput } from '../src/logging/logging.module';
 import { WebhookDeliveryService } from '../src/modules/webhooks/delivery/webhook-delivery.service';
 import { OutboxRelay, RELAY_LOCK_KEY } from '../src/modules/webhooks/outbox/outbox-relay.service';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
+import { insertDeliveryRows } from './helpers/delivery-rows';
 import { DeliveryPipeline, startDeliveryPipeline } from './helpers/delivery-harness';
 import { TestReceiver } from './helpers/receiver';
 import { TestApp, webhookBody } from './helpers/test-app';
@@ -198,14 +199,13 @@ describe('Observability (e2e)', () => {
       try {
         await lock.query('SELECT pg_advisory_lock($1)', [RELAY_LOCK_KEY]);
         // A delivery due an hour ago that never got a job (Redis was down when it was written).
-        [{ id: logId }] = await t.dataSource.query(
-          `INSERT INTO webhook_logs
-             (tenant_id, webhook_id, event_id, event_type, payload, status, next_attempt_at, created_at)
-           VALUES ($1, $2, $3, 'message.sent', $4::json, 'pending',
-                   now() - interval '1 hour', now() - interval '1 hour')
-           RETURNING id`,
-          [tenantId, webhook.id, eventId, payload],
-        );
+        [{ id: logId }] = await insertDeliveryRows(t.dataSource, {
+          tenantId,
+          webhookId: webhook.id,
+          eventId,
+          payload,
+          age: '1 hour',
+        });
         const lag = sample(await scrape(), 'webhook_outbox_relay_lag_seconds');
         expect(lag).toBeGreaterThanOrEqual(3600);
       } finally {

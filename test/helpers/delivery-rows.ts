@@ -15,7 +15,7 @@ export interface DeliveryRowsSpec {
   /** How long ago the rows were created, as a Postgres interval ('40 days'); default now. */
   age?: string;
   count?: number;
-  /** Final rows get completed_at, others are due now; by default from the status. */
+  /** Final rows get completed_at, others are due since they were created; by default from the status. */
   completed?: boolean;
   attemptCount?: number;
   id?: string;
@@ -61,7 +61,7 @@ export async function insertDeliveryRows(
      INSERT INTO webhook_logs (id, tenant_id, webhook_id, event_id, event_type, status, attempt_count,
                                next_attempt_at, completed_at, created_at)
      SELECT COALESCE($10::uuid, gen_random_uuid()), tenant_id, webhook_id, event_id, event_type, $7,
-            $8, CASE WHEN $9 THEN NULL ELSE now() END, CASE WHEN $9 THEN now() END, created_at
+            $8, CASE WHEN $9 THEN NULL ELSE created_at END, CASE WHEN $9 THEN now() END, created_at
        FROM input
      RETURNING id, (EXTRACT(EPOCH FROM created_at) * 1000)::float8 AS "createdAt", event_id AS "eventId"`,
     [
