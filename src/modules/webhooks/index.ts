@@ -14,7 +14,11 @@ export type {
 } from './options/webhooks-module-options';
 export { WebhooksOptionsError } from './options/webhooks-config';
 export type { WebhooksModuleAsyncOptions } from './options/webhooks-module-definition';
-export { isAllowedHostEntry, isSecretEncryptionKey } from './options/option-rules';
+export {
+  isAllowedHostEntry,
+  isRedisClusterNode,
+  isSecretEncryptionKey,
+} from './options/option-rules';
 export type { WebhookEventDefinition } from './events/event-definition';
 export type {
   EventDataIn,
@@ -29,6 +33,8 @@ export { InvalidWebhookEventError } from './events/webhook-event.error';
 export { MAX_EVENT_PAYLOAD_BYTES } from './events/event-envelope';
 /** The BullMQ queue of deliveries (`getQueueToken(WEBHOOK_DELIVERY_QUEUE)`), for a dashboard. */
 export { WEBHOOK_DELIVERY_QUEUE } from './delivery/webhook-queue';
+/** Every delivery shard's BullMQ queue (`Queue[]`, shard 0 first), for a dashboard. */
+export { WEBHOOK_DELIVERY_QUEUES } from './redis/delivery-shards';
 // For hosts that want the module's error shape and input rules on their own routes too.
 export { WebhooksExceptionFilter } from './http/webhooks-exception.filter';
 export { webhooksValidationPipes } from './http/webhooks-api';

@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import Redis from 'ioredis';
 import { DeliveryClaims } from './delivery/delivery-claims';
 import { WebhookDeliveryProcessor } from './delivery/webhook-delivery.processor';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
@@ -31,8 +30,10 @@ import { DeliveryQueue } from './outbox/delivery-queue.service';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { QueueAdminController } from './queue-admin/queue-admin.controller';
 import { QueueAdminService } from './queue-admin/queue-admin.service';
-import { producerConnection } from './redis/bullmq-connections';
-import { WEBHOOKS_REDIS, webhooksRedisProvider } from './redis/webhooks-redis';
+import { DeliveryShards, WEBHOOK_DELIVERY_QUEUES } from './redis/delivery-shards';
+import { QueueConnections } from './redis/queue-connections';
+import { deliveryQueuePrefix } from './redis/queue-shards';
+import { WEBHOOKS_REDIS, WebhooksRedisClient, webhooksRedisProvider } from './redis/webhooks-redis';
 import { LogRetentionProcessor } from './retention/log-retention.processor';
 import { LogRetentionService } from './retention/log-retention.service';
 import { PlaintextSecretEncryption } from './secrets/plaintext-secret-encryption';
@@ -62,15 +63,16 @@ const entities = [Webhook, WebhookLog, WebhookEvent];
 @Module({
   imports: [
     TypeOrmModule.forFeature(entities),
+    // Delivery shard 0 (the only queue with one shard; DeliveryShards adds the others).
     BullModule.registerQueueAsync({
       name: WEBHOOK_DELIVERY_QUEUE,
-      inject: [WebhooksConfig],
-      useFactory: (config: WebhooksConfig) => ({
+      inject: [QueueConnections],
+      useFactory: (connections: QueueConnections) => ({
         // Its own prefix and connection, whatever the host's BullModule says. Producers fail
         // fast while Redis is down (the outbox relay catches up later); the worker gets a
         // worker's settings (workerOf).
-        prefix: config.queuePrefix,
-        connection: producerConnection(config.redisUrl),
+        prefix: deliveryQueuePrefix(connections.keys, 0),
+        connection: connections.producer(),
         defaultJobOptions: DELIVERY_JOB_OPTIONS,
       }),
     }),
@@ -98,6 +100,13 @@ const entities = [Webhook, WebhookLog, WebhookEvent];
       useFactory: (config: WebhooksConfig) => new WebhookMetrics(config.metrics?.registry),
     },
     webhooksRedisProvider,
+    QueueConnections,
+    DeliveryShards,
+    {
+      provide: WEBHOOK_DELIVERY_QUEUES,
+      inject: [DeliveryShards],
+      useFactory: (shards: DeliveryShards) => shards.queues,
+    },
     TenantGuard,
     AdminGuard,
     WebhooksService,
@@ -126,13 +135,20 @@ const entities = [Webhook, WebhookLog, WebhookEvent];
     LogRetentionService,
     LogRetentionProcessor,
   ],
-  exports: [WebhooksService, WebhooksConfig, EventCatalog],
+  // QueueConnections: the shard 0 queue registration (a module of @nestjs/bullmq) reads it.
+  exports: [
+    WebhooksService,
+    WebhooksConfig,
+    EventCatalog,
+    QueueConnections,
+    WEBHOOK_DELIVERY_QUEUES,
+  ],
 })
 export class WebhooksModule extends ConfigurableWebhooksModule implements OnApplicationShutdown {
   /** The module's TypeORM entities, for the host's DataSource `entities`. */
   static readonly entities = entities;
 
-  constructor(@Inject(WEBHOOKS_REDIS) private readonly redis: Redis) {
+  constructor(@Inject(WEBHOOKS_REDIS) private readonly redis: WebhooksRedisClient) {
     super();
   }
 

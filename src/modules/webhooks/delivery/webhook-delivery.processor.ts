@@ -1,17 +1,19 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import {
   BeforeApplicationShutdown,
   Injectable,
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { DelayedError, Job, Queue, Worker } from 'bullmq';
+import { DelayedError, Job, Worker } from 'bullmq';
 import { WebhooksConfig } from '../options/webhooks-config';
 import { workerOf } from '../redis/bullmq-connections';
 import { logQueueConnectionState } from '../redis/connection-state-log';
+import { DeliveryShards } from '../redis/delivery-shards';
+import { QueueConnections } from '../redis/queue-connections';
+import { concurrencyShare } from '../redis/queue-shards';
 import { JOB_LOCK, SHUTDOWN_GRACE_MS } from './delivery-lifecycle';
-import { DeliveryJobData, WEBHOOK_DELIVERY_QUEUE } from './webhook-queue';
-import { closeWorker, InFlight } from '../redis/worker-shutdown';
+import { DeliveryJobData } from './webhook-queue';
+import { closeWorkers, InFlight } from '../redis/worker-shutdown';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 /**
@@ -20,43 +22,59 @@ import { WebhookDeliveryService } from './webhook-delivery.service';
  * (no BullMQ attempt used), so a delivery keeps one job id and one webhook-id. Errors thrown
  * by the attempt (Postgres down, …) are left to BullMQ's own retries.
  */
-// The worker is built here rather than by @Processor: @nestjs/bullmq would give it the queue's
-// producer connection (docs/decisions.md, "Redis connections").
+// The workers are built here rather than by @Processor: @nestjs/bullmq would give them the
+// queue's producer connection (docs/decisions.md, "Redis connections").
 @Injectable()
 export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private running?: Worker<DeliveryJobData>;
+  private running?: Array<Worker<DeliveryJobData>>;
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
   private readonly jobs = new InFlight();
 
   constructor(
-    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
+    private readonly shards: DeliveryShards,
+    private readonly connections: QueueConnections,
     private readonly delivery: WebhookDeliveryService,
     private readonly config: WebhooksConfig,
   ) {}
 
-  /** The BullMQ worker, in a process with options.worker.enabled. */
+  /** The BullMQ worker of shard 0 (of the only queue, with one shard). */
   get worker(): Worker<DeliveryJobData> {
+    return this.workers[0];
+  }
+
+  /** One BullMQ worker per delivery shard, in a process with options.worker.enabled. */
+  get workers(): ReadonlyArray<Worker<DeliveryJobData>> {
     if (!this.running) throw new Error('The delivery worker is off (options.worker.enabled)');
     return this.running;
   }
 
   onApplicationBootstrap(): void {
     if (!this.config.workerEnabled) return;
-    this.running = workerOf(this.queue, (job, token) => this.process(job, token), {
-      autorun: false,
-      concurrency: this.config.workerConcurrency,
-      ...JOB_LOCK,
+    const shards = this.shards.count;
+    this.running = this.shards.queues.map((queue, shard) => {
+      const worker = workerOf(
+        queue,
+        (job, token) => this.process(job, token),
+        {
+          autorun: false,
+          concurrency: concurrencyShare(this.config.workerConcurrency, shards, shard),
+          ...JOB_LOCK,
+        },
+        this.connections.worker(),
+      );
+      worker.on('failed', (job, error) => this.onFailed(job, error));
+      // Connection errors are retried by BullMQ; without a listener each one is printed raw.
+      const name = shards === 1 ? 'delivery worker' : `delivery worker shard ${shard}`;
+      logQueueConnectionState(name, worker, this.logger);
+      return worker;
     });
-    this.running.on('failed', (job, error) => this.onFailed(job, error));
-    // Connection errors are retried by BullMQ; without a listener each one is printed raw.
-    logQueueConnectionState('delivery worker', this.running, this.logger);
-    void this.running.run();
+    for (const worker of this.running) void worker.run();
   }
 
   /** SIGTERM: deliveries in flight finish first; each is bounded by its timeout (≤ 30 s). */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.running) return;
-    await closeWorker(this.running, this.jobs, SHUTDOWN_GRACE_MS, this.logger, 'deliveries');
+    await closeWorkers(this.running, this.jobs, SHUTDOWN_GRACE_MS, this.logger, 'deliveries');
   }
 
   /**

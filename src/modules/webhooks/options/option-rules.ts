@@ -25,3 +25,24 @@ export function isAllowedHostEntry(value: string): boolean {
     return false;
   }
 }
+
+/** A Redis Cluster seed. */
+export interface ClusterNode {
+  host: string;
+  port: number;
+}
+
+/** `host:port` or `[v6]:port`; null when it is not one. */
+export function parseClusterNode(entry: unknown): ClusterNode | null {
+  if (typeof entry !== 'string') return null;
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry.trim());
+  if (!match) return null;
+  const host = (match[1] ?? match[2]).toLowerCase();
+  const port = Number(match[3]);
+  return isHostname(host) && port >= 1 && port <= 65535 ? { host, port } : null;
+}
+
+/** An entry of redis.clusterNodes (REDIS_CLUSTER_NODES): `host:port` or `[v6]:port`. */
+export function isRedisClusterNode(value: string): boolean {
+  return parseClusterNode(value) !== null;
+}

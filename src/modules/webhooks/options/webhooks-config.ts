@@ -3,9 +3,12 @@ import { WebhookEventDefinition } from '../events/event-definition';
 import {
   ENCRYPTION_KEY_RULE,
   isAllowedHostEntry,
-  isHostname,
   isSecretEncryptionKey,
+  parseClusterNode,
 } from './option-rules';
+import type { ClusterNode } from './option-rules';
+
+export type { ClusterNode } from './option-rules';
 
 export class WebhooksOptionsError extends Error {
   constructor(readonly problems: string[]) {
@@ -173,11 +176,6 @@ export class WebhooksConfig {
   }
 }
 
-export interface ClusterNode {
-  host: string;
-  port: number;
-}
-
 /** redis.clusterNodes: absent, or a list of `host:port` seeds. */
 function clusterNodesOf(value: unknown, problems: string[]): ClusterNode[] {
   if (value === undefined) return [];
@@ -187,16 +185,6 @@ function clusterNodesOf(value: unknown, problems: string[]): ClusterNode[] {
     return [];
   }
   return nodes as ClusterNode[];
-}
-
-/** `host:port` or `[v6]:port`; null when it is not one. */
-export function parseClusterNode(entry: unknown): ClusterNode | null {
-  if (typeof entry !== 'string') return null;
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry.trim());
-  if (!match) return null;
-  const host = (match[1] ?? match[2]).toLowerCase();
-  const port = Number(match[3]);
-  return isHostname(host) && port >= 1 && port <= 65535 ? { host, port } : null;
 }
 
 function isRedisUrl(value: unknown): boolean {

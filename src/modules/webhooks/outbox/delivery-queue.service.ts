@@ -1,38 +1,31 @@
 import { FailureStreak, streakMessages } from '../support/failure-streak';
 import { MicroBatcher } from '../support/micro-batcher';
 import { withTimeout } from '../support/with-timeout';
-import { InjectQueue } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Injectable, Logger } from '@nestjs/common';
 import { logQueueConnectionState } from '../redis/connection-state-log';
-import { dropConnectionIfUnreachable } from '../redis/queue-shutdown';
+import { DeliveryShards } from '../redis/delivery-shards';
 import { ENQUEUE_TIMEOUT_MS } from '../delivery/delivery-lifecycle';
-import { DeliveryJobData, DeliveryRef, WEBHOOK_DELIVERY_QUEUE } from '../delivery/webhook-queue';
+import { DeliveryRef } from '../delivery/webhook-queue';
 
 const BULK_SIZE = 1000;
 
 /**
- * Puts deliveries on the queue, one job per log row with jobId = log id. Failures to reach
- * Redis are logged, not thrown: the rows stay pending in Postgres and the relay enqueues them.
+ * Puts deliveries on the queue of their webhook's shard, one job per log row with jobId = log
+ * id. Failures to reach Redis are logged, not thrown: the rows stay pending in Postgres and the
+ * relay enqueues them.
  */
 @Injectable()
-export class DeliveryQueue implements BeforeApplicationShutdown {
+export class DeliveryQueue {
   private readonly logger = new Logger(DeliveryQueue.name);
   private readonly enqueueFailures = new FailureStreak(
     this.logger,
     streakMessages('Enqueueing new deliveries (the relay re-enqueues what failed)'),
   );
 
-  constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>) {
-    logQueueConnectionState('delivery queue', queue, this.logger);
-  }
-
-  /**
-   * Before @nestjs/bullmq closes the queue (in onApplicationShutdown, after every
-   * beforeApplicationShutdown), whose QUIT would fail or hang with Redis away.
-   */
-  beforeApplicationShutdown(): Promise<void> {
-    return dropConnectionIfUnreachable(this.queue);
+  constructor(private readonly shards: DeliveryShards) {
+    shards.queues.forEach((queue, shard) =>
+      logQueueConnectionState(shards.label(shard), queue, this.logger),
+    );
   }
 
   /** Concurrent enqueues share one round trip to Redis. */
@@ -46,26 +39,44 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
     return this.adds.add(deliveries);
   }
 
+  /** False when any shard did not take its part; the parts it did take stay queued. */
   private async addAll(deliveries: readonly DeliveryRef[]): Promise<boolean> {
-    try {
-      for (let start = 0; start < deliveries.length; start += BULK_SIZE) {
-        const jobs = deliveries.slice(start, start + BULK_SIZE).map(({ id, webhookId, createdAt }) => ({
+    const results = await Promise.allSettled(
+      this.byShard(deliveries).map((part, shard) => this.addToShard(shard, part)),
+    );
+    const failure = results.find((result) => result.status === 'rejected');
+    if (!failure) {
+      this.enqueueFailures.succeeded();
+      return true;
+    }
+    this.enqueueFailures.failed(failure.reason as Error);
+    return false;
+  }
+
+  private async addToShard(shard: number, deliveries: readonly DeliveryRef[]): Promise<void> {
+    const queue = this.shards.queues[shard];
+    for (let start = 0; start < deliveries.length; start += BULK_SIZE) {
+      const jobs = deliveries
+        .slice(start, start + BULK_SIZE)
+        .map(({ id, webhookId, createdAt }) => ({
           name: 'deliver',
           data: { logId: id, webhookId, createdAt },
           opts: { jobId: id },
         }));
-        await withTimeout(
-          this.queue.addBulk(jobs),
-          ENQUEUE_TIMEOUT_MS,
-          `Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`,
-        );
-      }
-      this.enqueueFailures.succeeded();
-      return true;
-    } catch (error) {
-      this.enqueueFailures.failed(error as Error);
-      return false;
+      await withTimeout(
+        queue.addBulk(jobs),
+        ENQUEUE_TIMEOUT_MS,
+        `Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`,
+      );
     }
+  }
+
+  /** The deliveries of each shard, in their order (a shard without any has an empty list). */
+  private byShard(deliveries: readonly DeliveryRef[]): DeliveryRef[][] {
+    const parts = this.shards.queues.map((): DeliveryRef[] => []);
+    for (const delivery of deliveries)
+      parts[this.shards.shardOf(delivery.webhookId)].push(delivery);
+    return parts;
   }
 
   /**
@@ -78,11 +89,14 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
     return missing.length;
   }
 
-  /** The deliveries that have no waiting, delayed or active job; finished jobs are removed. */
+  /**
+   * The deliveries that have no waiting, delayed or active job on their shard; finished jobs
+   * are removed.
+   */
   async withoutLiveJob(deliveries: readonly DeliveryRef[]): Promise<DeliveryRef[]> {
     const missing: DeliveryRef[] = [];
     for (const delivery of deliveries) {
-      const job = await this.queue.getJob(delivery.id);
+      const job = await this.shards.of(delivery.webhookId).getJob(delivery.id);
       const state = job ? await job.getState() : 'missing';
       if (state === 'failed' || state === 'completed') await job!.remove();
       if (state === 'missing' || state === 'failed' || state === 'completed')

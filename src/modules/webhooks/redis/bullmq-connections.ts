@@ -38,16 +38,20 @@ export function workerConnection(url: string): ConnectionOptions {
 }
 
 /**
- * A Worker for `queue`, at its Redis address and prefix, with a worker's settings whatever the
- * queue was registered with. @nestjs/bullmq would build a processor's Worker from its queue's
- * options as they are, so a queue with a producer's settings builds its Worker here.
+ * A Worker for `queue`, at its prefix, with a worker's settings whatever the queue was
+ * registered with: `connection` (a Redis Cluster's worker template), or else the queue's own
+ * Redis address. @nestjs/bullmq would build a processor's Worker from its queue's options as
+ * they are, so a queue with a producer's settings builds its Worker here.
  */
 export function workerOf<Data>(
   queue: Queue<Data>,
   processor: Processor<Data>,
   opts: Omit<WorkerOptions, 'connection' | 'prefix'>,
+  connection: ConnectionOptions = {
+    ...(queue.opts.connection as RedisOptions),
+    ...WORKER_SETTINGS,
+  },
 ): Worker<Data> {
-  const connection = { ...(queue.opts.connection as RedisOptions), ...WORKER_SETTINGS };
   return new Worker<Data>(queue.name, processor, {
     ...opts,
     prefix: queue.opts.prefix,

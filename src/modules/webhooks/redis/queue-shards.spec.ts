@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  concurrencyShare,
   deliveryQueueName,
   deliveryQueuePrefix,
   maintenanceQueuePrefix,
@@ -55,5 +56,13 @@ describe('Queue shards', () => {
       '{billing:2}',
     ]);
     expect(maintenanceQueuePrefix(cluster)).toBe('{billing}');
+  });
+
+  it("splits a process's concurrency over its shard workers, at least one each", () => {
+    const split = (concurrency: number, shards: number) =>
+      Array.from({ length: shards }, (_, shard) => concurrencyShare(concurrency, shards, shard));
+    expect(split(50, 1)).toEqual([50]);
+    expect(split(50, 4)).toEqual([13, 13, 12, 12]);
+    expect(split(2, 4)).toEqual([1, 1, 1, 1]);
   });
 });

@@ -40,3 +40,12 @@ export function deliveryQueuePrefix(settings: QueueKeySettings, shard: number): 
 export function maintenanceQueuePrefix(settings: QueueKeySettings): string {
   return settings.onCluster ? `{${settings.queuePrefix}}` : settings.queuePrefix;
 }
+
+/**
+ * The process's concurrency (options.worker.concurrency) split over its shard workers, so the
+ * process never runs more deliveries at once than configured; each worker gets at least one.
+ */
+export function concurrencyShare(concurrency: number, shards: number, shard: number): number {
+  const base = Math.floor(concurrency / shards);
+  return Math.max(1, base + (shard < concurrency % shards ? 1 : 0));
+}

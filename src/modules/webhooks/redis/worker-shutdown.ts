@@ -47,8 +47,23 @@ export class InFlight {
  * is closed at once: a job Redis did not hear about is taken by another worker once its lock
  * expires, and dropped there when its row is final.
  */
-export async function closeWorker(
+export function closeWorker(
   worker: Worker,
+  inFlight: InFlight,
+  graceMs: number,
+  logger: Logger,
+  what: string,
+): Promise<void> {
+  return closeWorkers([worker], inFlight, graceMs, logger, what);
+}
+
+/**
+ * The same for the workers of several queues (one per delivery shard) that share one
+ * `inFlight`: all stop taking jobs at once, the grace is waited for once, and each worker is
+ * then closed by itself, so a shard whose Redis node is down does not hold up the others.
+ */
+export async function closeWorkers(
+  workers: readonly Worker[],
   inFlight: InFlight,
   graceMs: number,
   logger: Logger,
@@ -58,13 +73,17 @@ export async function closeWorker(
   logger.log(
     `Shutting down: waiting for ${inFlight.size} in-flight ${what} (at most ${graceMs / 1000} s)`,
   );
-  await worker.pause(true);
+  await Promise.all(workers.map((worker) => worker.pause(true)));
   const finished = await withTimeout(inFlight.settled(), graceMs, 'timeout').then(
     () => true,
     () => false,
   );
   if (!finished)
     logger.warn(`${inFlight.size} in-flight ${what} did not finish within ${graceMs} ms`);
+  await Promise.all(workers.map((worker) => closeOne(worker, logger, what)));
+}
+
+async function closeOne(worker: Worker, logger: Logger, what: string): Promise<void> {
   if (!(await isConnectionReady(worker.getBackend().client))) return worker.close(true);
   await withTimeout(worker.close(), GRACEFUL_CLOSE_MS, 'timeout').catch(async () => {
     // Redis went away meanwhile: dropping the connections ends the close (for @nestjs/bullmq too).

@@ -7,8 +7,10 @@ import {
 import { Queue, Worker } from 'bullmq';
 import { SHUTDOWN_GRACE_MS } from '../delivery/delivery-lifecycle';
 import { WebhooksConfig } from '../options/webhooks-config';
-import { workerConnection, workerOf } from '../redis/bullmq-connections';
+import { workerOf } from '../redis/bullmq-connections';
 import { logQueueConnectionState } from '../redis/connection-state-log';
+import { QueueConnections } from '../redis/queue-connections';
+import { maintenanceQueuePrefix } from '../redis/queue-shards';
 import { dropConnectionIfUnreachable } from '../redis/queue-shutdown';
 import { closeWorker, InFlight } from '../redis/worker-shutdown';
 import { JobSchedulerKeeper, JobSchedulerSpec } from './job-scheduler-keeper';
@@ -42,6 +44,7 @@ export class LogRetentionProcessor implements OnApplicationBootstrap, BeforeAppl
   constructor(
     private readonly retention: LogRetentionService,
     private readonly config: WebhooksConfig,
+    private readonly connections: QueueConnections,
   ) {}
 
   /** The maintenance queue and its worker, in a process with options.worker.enabled. */
@@ -56,11 +59,11 @@ export class LogRetentionProcessor implements OnApplicationBootstrap, BeforeAppl
   onApplicationBootstrap(): void {
     if (!this.config.workerEnabled) return;
     const queue = new Queue(MAINTENANCE_QUEUE, {
-      prefix: this.config.queuePrefix,
-      connection: workerConnection(this.config.redisUrl),
+      prefix: maintenanceQueuePrefix(this.connections.keys),
+      connection: this.connections.worker(),
     });
     logQueueConnectionState('maintenance queue', queue, this.logger);
-    const worker = workerOf(queue, () => this.process(), {});
+    const worker = workerOf(queue, () => this.process(), {}, this.connections.worker());
     logQueueConnectionState('maintenance worker', worker, this.logger);
     const scheduler = new JobSchedulerKeeper(queue, RETENTION_SCHEDULE, this.logger);
     this.running = { queue, worker, scheduler };

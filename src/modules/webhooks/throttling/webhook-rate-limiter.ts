@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { WebhooksConfig } from '../options/webhooks-config';
 import { queryRows } from '../database/query-rows';
-import { WEBHOOKS_REDIS } from '../redis/webhooks-redis';
+import { WEBHOOKS_REDIS, WebhooksRedisClient } from '../redis/webhooks-redis';
 
 /** How long a webhook's rateLimitPerSecond is trusted before it is read again. */
 const SETTINGS_TTL_MS = 5000;
@@ -13,7 +12,8 @@ const SETTINGS_TTL_MS = 5000;
  * Reserves the next free send slot of a webhook, spaced 1000/rate ms apart, and answers how
  * long to wait for it. Slots live in Redis, so the limit holds across every worker process;
  * Redis' own clock is used so workers' clocks need not agree. Each caller gets its own slot,
- * so waiting deliveries wake one by one instead of all retrying at once.
+ * so waiting deliveries wake one by one instead of all retrying at once. The script touches one
+ * key, so on a Redis Cluster it runs on that key's master with no hash tag needed.
  */
 const RESERVE_SLOT = `
 local time = redis.call('TIME')
@@ -30,7 +30,7 @@ export class WebhookRateLimiter {
   private readonly keyPrefix: string;
 
   constructor(
-    @Inject(WEBHOOKS_REDIS) private readonly redis: Redis,
+    @Inject(WEBHOOKS_REDIS) private readonly redis: WebhooksRedisClient,
     @InjectDataSource() private readonly db: DataSource,
     config: WebhooksConfig,
   ) {
