@@ -2,13 +2,12 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { INestApplication } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bullmq';
 import { JwtService } from '@nestjs/jwt';
 import { Queue } from 'bullmq';
 import { NextFunction, Request, Response } from 'express';
 import { ADMIN_ROLE, AuthContext } from '../common/auth/auth-context';
 import { JwtAuthGuard } from '../common/auth/jwt-auth.guard';
-import { WEBHOOK_DELIVERY_QUEUE } from '../modules/webhooks';
+import { WEBHOOK_DELIVERY_QUEUES } from '../modules/webhooks';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 export const ADMIN_LOGIN_PATH = '/admin/login';
@@ -25,7 +24,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function mountBullBoard(app: INestApplication): void {
   const serverAdapter = new ExpressAdapter().setBasePath(BULL_BOARD_PATH);
   createBullBoard({
-    queues: [new BullMQAdapter(app.get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE)))],
+    // Every delivery shard (QUEUE_SHARDS), each under its own queue name.
+    queues: app.get<Queue[]>(WEBHOOK_DELIVERY_QUEUES).map((queue) => new BullMQAdapter(queue)),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Webhooks' } },
   });

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { isAllowedHostEntry, isSecretEncryptionKey } from '../modules/webhooks';
+import { isAllowedHostEntry, isRedisClusterNode, isSecretEncryptionKey } from '../modules/webhooks';
 
 /**
  * Every environment variable of the service, parsed and validated once at boot.
@@ -12,6 +12,10 @@ export interface AppEnv {
   HOST: string;
   DATABASE_URL: string;
   REDIS_URL: string;
+  /** Seeds (`host:port`) of a Redis Cluster; when given, every Redis use goes there. */
+  REDIS_CLUSTER_NODES: string[];
+  /** Delivery queues (each its own hash slot on a cluster). */
+  QUEUE_SHARDS: number;
   QUEUE_PREFIX: string;
   JWT_SECRET: string;
   DB_MIGRATIONS_RUN: boolean;
@@ -107,6 +111,8 @@ export function parseEnv(raw: Raw): AppEnv {
       url(['postgres:', 'postgresql:']),
     ),
     REDIS_URL: read('REDIS_URL', 'redis://127.0.0.1:6379', url(['redis:', 'rediss:'])),
+    REDIS_CLUSTER_NODES: read('REDIS_CLUSTER_NODES', [] as string[], clusterNodeList),
+    QUEUE_SHARDS: read('QUEUE_SHARDS', 1, integer(1, 64)),
     QUEUE_PREFIX: read(
       'QUEUE_PREFIX',
       'webhooks',
@@ -169,6 +175,17 @@ function hostList(value: string): string[] {
     throw new Error(`not hostnames, IP addresses or CIDRs: ${invalid.join(', ')}`);
   }
   return hosts;
+}
+
+/** `host:port` seeds, comma-separated. */
+function clusterNodeList(value: string): string[] {
+  const nodes = value
+    .split(',')
+    .map((node) => node.trim().toLowerCase())
+    .filter(Boolean);
+  const invalid = nodes.filter((node) => !isRedisClusterNode(node));
+  if (invalid.length > 0) throw new Error(`not host:port entries: ${invalid.join(', ')}`);
+  return nodes;
 }
 
 /** An IP address or a hostname to listen on. */

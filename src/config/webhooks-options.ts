@@ -7,6 +7,8 @@ import { AppEnv } from './env';
 /** The variables of §1 that configure the webhooks module. */
 export const WEBHOOKS_ENV = [
   'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
+  'QUEUE_SHARDS',
   'QUEUE_PREFIX',
   'WEBHOOK_SECRET_ENCRYPTION_KEY',
   'WEBHOOK_SECRET_DECRYPTION_KEYS',
@@ -28,7 +30,12 @@ export function webhooksOptionsFrom(
   registry: Registry,
 ): WebhooksModuleOptions {
   return {
-    redis: { url: env.REDIS_URL },
+    // A cluster replaces REDIS_URL (§11).
+    redis:
+      env.REDIS_CLUSTER_NODES.length > 0
+        ? { clusterNodes: env.REDIS_CLUSTER_NODES }
+        : { url: env.REDIS_URL },
+    queueShards: env.QUEUE_SHARDS,
     queuePrefix: env.QUEUE_PREFIX,
     ...secretKeysOf(env),
     // The app's JWTs (§2): the token's tenantId (a UUID), and the admin role.

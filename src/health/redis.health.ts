@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.module';
 
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | Cluster,
     private readonly health: HealthIndicatorService,
   ) {}
 
