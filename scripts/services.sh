@@ -501,6 +501,17 @@ ensure_redis() {
   redis_start_local
 }
 
+# The server binaries, even when REDIS_URL is remote or already up: the local Redis Cluster
+# of scripts/redis-cluster.sh (used by the tests) runs them.
+ensure_redis_binaries() {
+  have redis-server && have redis-cli && return
+  if ! is_root; then
+    warn "redis-server/redis-cli missing (scripts/redis-cluster.sh needs them); as root: apt-get install -y --no-install-recommends redis-server"
+    return
+  fi
+  apt_install redis-server
+}
+
 # --------------------------------------------------------------------------
 main() {
   load_dotenv "$ROOT_DIR/.env"
@@ -523,6 +534,7 @@ main() {
   ensure_postgres
   ensure_databases
   ensure_redis
+  ensure_redis_binaries
 }
 
 main "$@"
