@@ -82,6 +82,7 @@ describe('Observability (e2e)', () => {
         ['webhook_queue_jobs', 'gauge'],
         ['webhook_outbox_relay_lag_seconds', 'gauge'],
         ['webhook_outbox_relayed_total', 'counter'],
+        ['webhook_partition_days_ahead', 'gauge'],
       ]) {
         expect(res.text).toContain(`# HELP ${name} `);
         expect(res.text).toContain(`# TYPE ${name} ${type}`);
@@ -93,6 +94,8 @@ describe('Observability (e2e)', () => {
         );
       }
       expect(sample(res.text, 'webhook_outbox_relayed_total')).toEqual(expect.any(Number));
+      // Today and the next 7 days exist from the migration and every boot.
+      expect(sample(res.text, 'webhook_partition_days_ahead')).toBe(7);
     });
 
     it('is not part of the OpenAPI document', async () => {

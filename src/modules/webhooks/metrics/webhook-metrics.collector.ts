@@ -2,12 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { QUEUE_STATES, WebhookMetrics } from './webhook-metrics';
 import { QueueAdminService } from '../queue-admin/queue-admin.service';
+import { DayPartitions } from '../partitions/day-partitions.service';
 
 /**
  * The gauges read at scrape time: job counts of the delivery queue (Redis, counted as the
- * queue admin stats count them) and the age of the oldest due delivery (Postgres, through the
- * partial index idx_webhook_logs_due). Both are the same for every process; aggregate them
- * with max(), not sum().
+ * queue admin stats count them), the age of the oldest due delivery (Postgres, through the
+ * partial index idx_webhook_logs_due) and how many days ahead the day partitions reach. All
+ * are the same for every process; aggregate them with max(), not sum().
  */
 @Injectable()
 export class WebhookMetricsCollector implements OnModuleInit {
@@ -15,6 +16,7 @@ export class WebhookMetricsCollector implements OnModuleInit {
     private readonly metrics: WebhookMetrics,
     private readonly queueAdmin: QueueAdminService,
     private readonly logs: DeliveryLogRepository,
+    private readonly partitions: DayPartitions,
   ) {}
 
   onModuleInit(): void {
@@ -26,5 +28,8 @@ export class WebhookMetricsCollector implements OnModuleInit {
       const lag = await this.logs.oldestWaitingAgeSeconds();
       return [{ value: Math.max(0, lag) }];
     });
+    this.metrics.partitionDaysAhead.readWith(async () => [
+      { value: await this.partitions.daysAhead() },
+    ]);
   }
 }

@@ -19,6 +19,7 @@ export class WebhookMetrics {
   readonly queueJobs: ScrapedGauge<'state'>;
   readonly relayLag: ScrapedGauge;
   readonly relayed: Counter;
+  readonly partitionDaysAhead: ScrapedGauge;
 
   constructor(readonly registry: Registry = new Registry()) {
     const registers = [registry];
@@ -56,6 +57,11 @@ export class WebhookMetrics {
     this.relayed = new Counter({
       name: 'webhook_outbox_relayed_total',
       help: 'Deliveries the outbox relay put back on the queue because they had no job',
+      registers,
+    });
+    this.partitionDaysAhead = new ScrapedGauge({
+      name: 'webhook_partition_days_ahead',
+      help: 'Whole days after today covered by day partitions of both webhook_logs and webhook_events (7 when maintenance keeps up); absent when Postgres did not answer',
       registers,
     });
     // Every outcome is exported from the start, so rate() and absent() work before it happens.

@@ -15,6 +15,7 @@ import {
   PARTITIONED_TABLES,
   PartitionedTable,
   partitionRange,
+  startOfDay,
 } from './day-partitions';
 
 /** One creator at a time across processes; the others wait, then find the days there. */
@@ -82,6 +83,21 @@ export class DayPartitions implements OnApplicationBootstrap {
       if (created > 0) this.logger.log(`Created ${created} day partitions`);
       return created;
     });
+  }
+
+  /**
+   * Whole days after today that both tables can take rows for without a gap (-1: not even
+   * today), for the webhook_partition_days_ahead gauge.
+   */
+  async daysAhead(nowMs = Date.now()): Promise<number> {
+    const today = startOfDay(nowMs);
+    let ahead = Infinity;
+    for (const table of PARTITIONED_TABLES) {
+      const ranges = await this.rangesOf(table, { leftovers: false });
+      const [gap] = missingDays(ranges, today, today + 365 * DAY_MS);
+      ahead = Math.min(ahead, gap === undefined ? 365 : (gap - today) / DAY_MS - 1);
+    }
+    return ahead;
   }
 
   /**
