@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DAY_MS, dayPartitionName } from '../src/modules/webhooks/partitions/day-partitions';
+import { DayPartitions } from '../src/modules/webhooks/partitions/day-partitions.service';
 import { LogRetentionProcessor } from '../src/modules/webhooks/retention/log-retention.processor';
 import { LogRetentionService } from '../src/modules/webhooks/retention/log-retention.service';
 import { insertDeliveryRows } from './helpers/delivery-rows';
@@ -140,10 +141,13 @@ describe('Log retention (e2e)', () => {
     for (const table of ['webhook_logs', 'webhook_events'] as const) {
       await db().query(`DROP TABLE ${dayPartitionName(table, lastDay)}`);
     }
+    const partitions = pipeline.t.app.get(DayPartitions);
+    expect(await partitions.daysAhead()).toBe(6);
 
     const result = await retention.run();
 
     expect(result.created).toBe(2);
+    expect(await partitions.daysAhead()).toBe(7);
     const attached = await db().query(
       `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
         WHERE c.relname = ANY($1)`,
