@@ -27,6 +27,8 @@ const LEDGER_ENDPOINTS = 8;
  * cluster; the fan-out (10 endpoints) and the ledger (8 endpoints) spread over them. After the
  * run the cluster must hold the run's keys under more than one shard hash tag, or the rows are
  * void: an app that ignored the settings would have measured the single Redis instead.
+ * Scenarios 1 and 2 run once more with QUEUE_SHARDS=4 on the single Redis, to tell the cost
+ * of the cluster from that of the shards.
  */
 export async function clusterScenario(flags: string[]): Promise<Scenario[]> {
   const missing = missingSupport();
@@ -68,7 +70,14 @@ async function onCluster(seeds: string, flags: string[]): Promise<Scenario[]> {
   };
   if (shards.size < 2)
     check.void = [`the run's keys are under ${shards.size} shard hash tags of the cluster`];
-  return [...rows, check];
+  // The same shards on the single Redis: what the cluster costs apart from the sharding.
+  const oneRedis = await runInChild(
+    ['throughput', 'fanout'],
+    { QUEUE_SHARDS: String(CLUSTER_SHARDS) },
+    `one Redis, QUEUE_SHARDS=${CLUSTER_SHARDS}: `,
+    flags,
+  );
+  return [...rows, check, ...oneRedis];
 }
 
 /** Why the scenario cannot run in this tree yet, or null. */
