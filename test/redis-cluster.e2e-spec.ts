@@ -32,8 +32,10 @@ const CONCURRENCY = 20;
 describe('On a Redis Cluster with four delivery shards (e2e)', () => {
   jest.setTimeout(60_000);
   const database = `${process.env.TEST_DATABASE_NAME}_cluster`;
-  const queuePrefix = `${process.env.QUEUE_PREFIX}-cluster`;
+  let queuePrefix: string;
   let seeds: string[];
+  /** The master (`host:port`) of each shard's slot. */
+  let shardMasters: string[];
   let t: TestApp;
   let webhooks: WebhooksServiceType;
   let queues: ReadonlyArray<Queue>;
@@ -43,6 +45,16 @@ describe('On a Redis Cluster with four delivery shards (e2e)', () => {
 
   beforeAll(async () => {
     seeds = await startRedisCluster();
+    // A prefix whose shards are not all on one master, so one can stop while others go on.
+    ({ queuePrefix, shardMasters } = await withCluster(seeds, async (cluster) => {
+      for (let attempt = 0; ; attempt++) {
+        const prefix = `${process.env.QUEUE_PREFIX}-cluster${attempt}`;
+        const masters = await Promise.all(
+          Array.from({ length: SHARDS }, (_, shard) => masterOf(cluster, `{${prefix}:${shard}}`)),
+        );
+        if (new Set(masters).size > 1) return { queuePrefix: prefix, shardMasters: masters };
+      }
+    }));
     receiver = await TestReceiver.start();
     const env = {
       DATABASE_URL: withDatabase(BASE_DATABASE_URL, database),
@@ -224,10 +236,17 @@ describe('On a Redis Cluster with four delivery shards (e2e)', () => {
     const ids = hooks.map((hook) => hook.id);
     // The master holding the first webhook's shard: its queue (and what else lives there)
     // goes away and comes back empty.
-    const victim = await withCluster(seeds, (cluster) =>
-      masterOf(cluster, queues[shardOf(ids[0], SHARDS)].keys.wait),
-    );
+    const victim = shardMasters[shardOf(ids[0], SHARDS)];
     const port = Number(victim.split(':').pop());
+    expect(await withCluster(seeds, (cluster) => masterOf(cluster, queues[0].keys.wait))).toBe(
+      shardMasters[0],
+    );
+    // Another tenant's webhook on a shard of a master that stays up.
+    const otherTenant = randomUUID();
+    let bystander: { id: string; path: string };
+    do [bystander] = await createWebhooks(otherTenant, 1);
+    while (shardMasters[shardOf(bystander.id, SHARDS)] === victim);
+    const bystanderQueue = queues[shardOf(bystander.id, SHARDS)];
 
     const committed: string[] = [];
     const triggerSome = async (count: number) => {
@@ -238,11 +257,25 @@ describe('On a Redis Cluster with four delivery shards (e2e)', () => {
     };
     await triggerSome(10);
     await stopClusterNode(port);
-    await triggerSome(10);
+    await triggerSome(5);
+    // While that master is down, the relay still serves the others: a job removed from a live
+    // shard comes back and is delivered.
+    await bystanderQueue.pause();
+    await webhooks.triggerEvent(otherTenant, 'message.sent', { n: 0 });
+    const [bystanderRow] = await rowsOf([bystander.id]);
+    const job = await waitUntil(
+      () => bystanderQueue.getJob(bystanderRow.id),
+      (found) => found !== undefined,
+    );
+    await job!.remove();
+    await bystanderQueue.resume();
+    await receiver.waitFor(1, bystander.path, 15_000);
+    await triggerSome(5);
     await startClusterNode(port);
     await triggerSome(10);
 
-    await waitUntilSettled(ids, 40_000);
+    await waitUntilSettled([...ids, bystander.id], 40_000);
+    expect((await rowsOf([bystander.id])).map((row) => row.status)).toEqual(['success']);
     const rows = await rowsOf(ids);
     // The ledger: every committed event has a row per webhook, every row succeeded, and the
     // receivers got every delivery id at least once.

@@ -22,6 +22,11 @@ export class DeliveryQueue {
     streakMessages('Enqueueing new deliveries (the relay re-enqueues what failed)'),
   );
 
+  private readonly lookupFailures = new FailureStreak(
+    this.logger,
+    streakMessages('Job lookups on some delivery shards (their rows wait for the next pass)'),
+  );
+
   constructor(private readonly shards: DeliveryShards) {
     shards.queues.forEach((queue, shard) =>
       logQueueConnectionState(shards.label(shard), queue, this.logger),
@@ -91,12 +96,35 @@ export class DeliveryQueue {
 
   /**
    * The deliveries that have no waiting, delayed or active job on their shard; finished jobs
-   * are removed.
+   * are removed. A shard that cannot be asked (its Redis master is down) is left out, so the
+   * relay goes on with the others; when no shard with rows answered, this throws.
    */
   async withoutLiveJob(deliveries: readonly DeliveryRef[]): Promise<DeliveryRef[]> {
+    const parts = this.byShard(deliveries)
+      .map((part, shard) => ({ part, shard }))
+      .filter(({ part }) => part.length > 0);
+    const results = await Promise.allSettled(
+      parts.map(({ part, shard }) => this.missingOn(shard, part)),
+    );
+    const failures = results.flatMap((result, i) =>
+      result.status === 'rejected'
+        ? [{ shard: parts[i].shard, error: result.reason as Error }]
+        : [],
+    );
+    if (failures.length > 0 && failures.length === results.length) throw failures[0].error;
+    if (failures.length > 0) this.lookupFailures.failed(lookupError(failures));
+    else this.lookupFailures.succeeded();
+    return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+  }
+
+  private async missingOn(
+    shard: number,
+    deliveries: readonly DeliveryRef[],
+  ): Promise<DeliveryRef[]> {
+    const queue = this.shards.queues[shard];
     const missing: DeliveryRef[] = [];
     for (const delivery of deliveries) {
-      const job = await this.shards.of(delivery.webhookId).getJob(delivery.id);
+      const job = await queue.getJob(delivery.id);
       const state = job ? await job.getState() : 'missing';
       if (state === 'failed' || state === 'completed') await job!.remove();
       if (state === 'missing' || state === 'failed' || state === 'completed')
@@ -110,4 +138,9 @@ export class DeliveryQueue {
       throw new Error('Redis did not accept the deliveries');
     }
   }
+}
+
+function lookupError(failures: ReadonlyArray<{ shard: number; error: Error }>): Error {
+  const shards = failures.map(({ shard }) => shard).join(', ');
+  return new Error(`shard ${shards}: ${failures[0].error.message}`);
 }
