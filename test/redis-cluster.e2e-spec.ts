@@ -1,11 +1,13 @@
 import type { Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import type { WebhooksService as WebhooksServiceType } from '../src/modules/webhooks/webhooks.service';
 import { shardOf } from '../src/modules/webhooks/redis/queue-shards';
 import { FAST_RETRIES } from './helpers/delivery-harness';
-import { withIsolatedModules } from './helpers/isolated';
+import { createIsolatedTestApp, withIsolatedModules } from './helpers/isolated';
 import { TestReceiver } from './helpers/receiver';
+import { deleteRedisKeys } from './helpers/redis-keys';
 import {
   deleteClusterKeys,
   masterOf,
@@ -290,6 +292,72 @@ describe('On a Redis Cluster with four delivery shards (e2e)', () => {
     // A delivery is sent twice only when its job was lost while in flight: at most as many as
     // the process runs at once.
     expect(requests.length - rows.length).toBeLessThanOrEqual(CONCURRENCY);
+  });
+});
+
+/** Shards need no cluster: on one Redis they are plain queues under the usual prefix. */
+describe('On one Redis with two delivery shards (e2e)', () => {
+  const queuePrefix = `${process.env.QUEUE_PREFIX}-shards`;
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let t: TestApp;
+  let webhooks: WebhooksServiceType;
+  let receiver: TestReceiver;
+
+  beforeAll(async () => {
+    receiver = await TestReceiver.start();
+    ({ t, webhooks } = await createIsolatedTestApp({
+      QUEUE_PREFIX: queuePrefix,
+      QUEUE_SHARDS: '2',
+    }));
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+    await deleteRedisKeys(redisUrl, `${queuePrefix}:*`);
+  });
+
+  it('names the shards webhook-delivery and webhook-delivery-1, without hash tags', async () => {
+    const tenantId = randomUUID();
+    const hooks: Array<{ id: string; path: string }> = [];
+    for (let i = 0; i < 6; i++) {
+      const path = `/shards-${randomUUID()}`;
+      const res = await t
+        .as(tenantId)
+        .post(BASE, webhookBody({ url: receiver.url(path), events: ['message.sent'] }))
+        .expect(201);
+      hooks.push({ id: res.body.id, path });
+    }
+    const admin = t.as(randomUUID(), { admin: true });
+    await admin.post(`${BASE}/queue/pause`).expect(200);
+    try {
+      await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+      const expected = [0, 0];
+      for (const { id } of hooks) expected[shardOf(id, 2)]++;
+      const stats = await waitUntil(
+        async () => (await admin.get(`${BASE}/queue/stats`).expect(200)).body,
+        (body) => body.paused === hooks.length,
+      );
+      expect(stats.shards).toEqual(
+        ['webhook-delivery', 'webhook-delivery-1'].map((queue, shard) =>
+          expect.objectContaining({ shard, queue, paused: expected[shard] }),
+        ),
+      );
+      const redis = new Redis(redisUrl);
+      try {
+        const lengths = await Promise.all(
+          ['webhook-delivery', 'webhook-delivery-1'].map((queue) =>
+            redis.llen(`${queuePrefix}:${queue}:wait`),
+          ),
+        );
+        expect(lengths).toEqual(expected);
+      } finally {
+        redis.disconnect();
+      }
+    } finally {
+      await admin.post(`${BASE}/queue/resume`).expect(200);
+    }
+    for (const hook of hooks) await receiver.waitFor(1, hook.path);
   });
 });
 
