@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
+import request from 'supertest';
 import type { WebhooksService as WebhooksServiceType } from '../src/modules/webhooks/webhooks.service';
 import { shardOf } from '../src/modules/webhooks/redis/queue-shards';
 import { FAST_RETRIES } from './helpers/delivery-harness';
@@ -358,6 +359,17 @@ describe('On one Redis with two delivery shards (e2e)', () => {
       await admin.post(`${BASE}/queue/resume`).expect(200);
     }
     for (const hook of hooks) await receiver.waitFor(1, hook.path);
+  });
+
+  it('shows every shard in Bull Board', async () => {
+    const res = await request(t.app.getHttpServer())
+      .get('/admin/queues/api/queues')
+      .set('Authorization', `Bearer ${t.token(randomUUID(), { admin: true })}`)
+      .expect(200);
+    expect(res.body.queues.map((queue: { name: string }) => queue.name).sort()).toEqual([
+      'webhook-delivery',
+      'webhook-delivery-1',
+    ]);
   });
 });
 
