@@ -12,6 +12,7 @@ import { WEBHOOK_DELIVERY_QUEUE } from '../../src/modules/webhooks/delivery/webh
 import { WebhooksService } from '../../src/modules/webhooks/webhooks.service';
 import type { Receiver } from './bench';
 import { DAY_MS, fillFinished } from './fill';
+import { successCount } from './success-count';
 import { BARE_BULLMQ_LIMIT, percentile, RAW_HTTP_LIMIT, Scenario } from './report';
 import { DeliveryProcesses, machineCpuTicks } from './usage';
 
@@ -375,10 +376,7 @@ export class BenchApp {
     // The receiver's count is cheap to ask for; the database confirms once it is reached.
     while ((await this.receiver.arrivals()).count < deliveries) await sleep(20);
     for (;;) {
-      const [{ done }] = await this.db.query(
-        `SELECT count(*)::int AS done FROM webhook_logs WHERE tenant_id = $1 AND status = 'success'`,
-        [tenantId],
-      );
+      const done = await successCount(this.db, [tenantId]);
       if (done >= expected) break;
       await sleep(20);
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BenchContext } from './bench-app';
 import { DuringRun, ledgerRun } from './ledger';
 import { Scenario } from './report';
+import { successCount } from './success-count';
 
 export interface LedgerSize {
   ratePerSecond: number;
@@ -38,13 +39,6 @@ export async function ledgerScenario(
       const tenantId = tenantIds[turn++ % tenantIds.length];
       return context.webhooks.triggerEvent(tenantId, 'message.sent', { eventId }, { eventId });
     },
-    successRows: async () => {
-      const [{ done }] = await context.db.query(
-        `SELECT count(*)::int AS done FROM webhook_logs
-          WHERE tenant_id = ANY($1::varchar[]) AND status = 'success'`,
-        [tenantIds],
-      );
-      return done;
-    },
+    successRows: () => successCount(context.db, tenantIds),
   });
 }

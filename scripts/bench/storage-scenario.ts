@@ -6,6 +6,7 @@ import {
 } from '../../src/modules/webhooks/events/event-envelope';
 import { Scenario } from './report';
 import { growth, moduleStorage } from './storage';
+import { successCount } from './success-count';
 
 /** Room left in the 256 KiB envelope for its id, type and timestamp. */
 const ENVELOPE_ROOM = 200;
@@ -50,7 +51,7 @@ export async function storageScenario(
     }),
   );
   const deliveries = events * endpoints;
-  while ((await successes(context, tenantId)) < deliveries) await sleep(50);
+  while ((await successCount(context.db, [tenantId])) < deliveries) await sleep(50);
   const seconds = (performance.now() - started) / 1000;
   const after = await moduleStorage(context.db);
   const databaseAfter = await databaseBytes(context);
@@ -73,14 +74,6 @@ export async function storageScenario(
         .join(' / '),
     },
   };
-}
-
-async function successes(context: BenchContext, tenantId: string): Promise<number> {
-  const [{ done }] = await context.db.query(
-    `SELECT count(*)::int AS done FROM webhook_logs WHERE tenant_id = $1 AND status = 'success'`,
-    [tenantId],
-  );
-  return done;
 }
 
 async function databaseBytes(context: BenchContext): Promise<number> {
