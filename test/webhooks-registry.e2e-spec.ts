@@ -227,6 +227,26 @@ describe('Webhook registry (e2e)', () => {
     await tenant.delete(`${BASE}/${id}`).expect(404);
   });
 
+  it('deletes the logs of a webhook a host deletes itself, across day partitions', async () => {
+    const tenantId = randomUUID();
+    const { id } = (await t.as(tenantId).post(BASE, webhookBody()).expect(201)).body;
+    await insertDeliveryRows(t.dataSource, { tenantId, webhookId: id, status: 'pending' });
+    await insertDeliveryRows(t.dataSource, {
+      tenantId,
+      webhookId: id,
+      status: 'failed',
+      age: '2 days',
+    });
+
+    await t.dataSource.query(`DELETE FROM webhooks WHERE id = $1`, [id]);
+
+    const [{ count }] = await t.dataSource.query(
+      `SELECT count(*)::int AS count FROM webhook_logs WHERE webhook_id = $1`,
+      [id],
+    );
+    expect(count).toBe(0);
+  });
+
   describe('secret rotation', () => {
     for (const route of ['rotate-secret', 'regenerate-secret']) {
       it(`${route} issues a new secret and keeps the old one for the grace period`, async () => {

@@ -336,11 +336,6 @@ export class DeliveryLogRepository {
     ).getOne();
   }
 
-  /** Deletes every log of a webhook (there is no cascade: see the partitioning migration). */
-  async deleteForWebhook(webhookId: string): Promise<void> {
-    await this.db.query(`DELETE FROM webhook_logs WHERE webhook_id = $1`, [webhookId]);
-  }
-
   /** final → pending: the one delivery, if it is final. */
   retryOne(tenantId: string, webhookId: string, logId: string): Promise<DeliveryRef[]> {
     return this.markPending(tenantId, webhookId, `id = $3 AND status IN (${FINAL})`, logId);

@@ -1,4 +1,3 @@
-import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
@@ -208,13 +207,13 @@ export class WebhookRegistryService {
     return this.findOne(tenantId, id);
   }
 
-  /** The webhook and its delivery logs; an outbox insert for it finishes first (FOR KEY SHARE). */
+  /**
+   * The webhook, and with it its delivery logs (a trigger on webhooks deletes them); an outbox
+   * insert for it finishes first (FOR KEY SHARE).
+   */
   async remove(tenantId: string, id: string): Promise<void> {
-    await this.webhooks.manager.transaction(async (manager) => {
-      const result = await manager.delete(Webhook, { id, tenantId });
-      if (!result.affected) throw new NotFoundException('Webhook not found');
-      await DeliveryLogRepository.within(manager).deleteForWebhook(id);
-    });
+    const result = await this.webhooks.delete({ id, tenantId });
+    if (!result.affected) throw new NotFoundException('Webhook not found');
   }
 
   /**

@@ -27,7 +27,8 @@ const dayStart = (dayMs: number) => `'${new Date(dayMs).toISOString()}'`;
  *   <table>_pYYYYMMDD; retention detaches and drops whole days.
  * - No foreign key from the logs to webhooks: attaching or dropping a partition would then lock
  *   webhooks, which every delivery writes. The outbox insert locks the webhooks it writes for
- *   (FOR KEY SHARE) and deleting a webhook deletes its logs, as the cascade did.
+ *   (FOR KEY SHARE), and a statement trigger on webhooks deletes a deleted webhook's logs, as
+ *   the cascade did.
  * An existing installation is converted in this migration's transaction: its rows are copied
  * into the new tables (checked by count) and the old table dropped. Rows older than
  * DAILY_HISTORY_DAYS go to one <table>_before_YYYYMMDD partition. docs/operations.md has the
@@ -125,6 +126,19 @@ export class PartitionedLogsAndEvents1764000400000 implements MigrationInterface
       throw new Error(`Copied ${after} of ${before} delivery logs: nothing was changed`);
     }
     await queryRunner.query(`DROP TABLE webhook_logs_unpartitioned`);
+
+    // The cascade of the old foreign key, without its locks: a deleted webhook's logs go with
+    // it, whoever deletes it (the module's route, a host's own clean-up).
+    await queryRunner.query(`
+      CREATE FUNCTION webhooks_delete_logs() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        DELETE FROM webhook_logs l USING deleted_webhooks d WHERE l.webhook_id = d.id;
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER webhooks_delete_logs AFTER DELETE ON webhooks
+        REFERENCING OLD TABLE AS deleted_webhooks
+        FOR EACH STATEMENT EXECUTE FUNCTION webhooks_delete_logs()`);
   }
 
   /** Back to one table with a payload per row: copies everything back, then drops the new tables. */
@@ -157,6 +171,8 @@ export class PartitionedLogsAndEvents1764000400000 implements MigrationInterface
         JOIN webhook_events e
           ON e.tenant_id = l.tenant_id AND e.event_id = l.event_id AND e.created_at = l.created_at
        WHERE EXISTS (SELECT 1 FROM webhooks w WHERE w.id = l.webhook_id)`);
+    await queryRunner.query(`DROP TRIGGER webhooks_delete_logs ON webhooks`);
+    await queryRunner.query(`DROP FUNCTION webhooks_delete_logs()`);
     await queryRunner.query(`DROP TABLE webhook_logs`);
     await queryRunner.query(`DROP TABLE webhook_events`);
     await queryRunner.query(`DROP TABLE webhook_event_keys`);
