@@ -96,6 +96,46 @@ describe('Log retention (e2e)', () => {
     expect(await countFor('webhook_logs', id)).toBe(0);
   });
 
+  it('attaches a day again when a delivery in it is due once more after it was detached', async () => {
+    const tenantId = randomUUID();
+    const { id } = await pipeline.register(tenantId, `/reattached-${randomUUID()}`);
+    const [row] = await insertDeliveryRows(db(), {
+      tenantId,
+      webhookId: id,
+      status: 'failed',
+      age: '42 days',
+    });
+    const partition = dayPartitionName('webhook_logs', daysAgo(42));
+    // As if a manual retry had committed right after the run detached the day.
+    await db().query(`ALTER TABLE webhook_logs DETACH PARTITION ${partition}`);
+    await db().query(
+      `UPDATE ${partition} SET status = 'pending', next_attempt_at = now() + interval '1 day' WHERE id = $1`,
+      [row.id],
+    );
+
+    const result = await retention.run();
+
+    expect(result.inFlight).toContain(partition);
+    const [{ status }] = await db().query(`SELECT status FROM webhook_logs WHERE id = $1`, [
+      row.id,
+    ]);
+    expect(status).toBe('pending');
+  });
+
+  it('drops a day once when two runs overlap', async () => {
+    const tenantId = randomUUID();
+    const { id } = await pipeline.register(tenantId, `/overlap-${randomUUID()}`);
+    await insertDeliveryRows(db(), { tenantId, webhookId: id, status: 'success', age: '44 days' });
+    const partition = dayPartitionName('webhook_logs', daysAgo(44));
+
+    const runs = await Promise.all([retention.run(), retention.run()]);
+
+    expect(runs.flatMap((run) => run.dropped).filter((name) => name === partition)).toEqual([
+      partition,
+    ]);
+    expect(await tableExists(partition)).toBe(false);
+  });
+
   it('blocks neither triggerEvent nor deliveries while it drops a day', async () => {
     const tenantId = randomUUID();
     const path = `/during-drop-${randomUUID()}`;

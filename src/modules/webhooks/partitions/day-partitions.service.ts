@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/query-rows';
-import { sqlList, CLAIMABLE_STATUSES } from '../delivery-logs/delivery-log-status';
+import { DayDrop } from './day-drop';
 import {
   DAY_MS,
   DAYS_AHEAD,
@@ -20,6 +20,8 @@ import {
 
 /** One creator at a time across processes; the others wait, then find the days there. */
 const CREATE_LOCK_KEY = 727_002;
+/** One retention run at a time across processes (and apps sharing the database). */
+const DROP_LOCK_KEY = 727_003;
 /** DDL that cannot get its lock at once gives up and is tried again by the next run. */
 const LOCK_TIMEOUT = '2s';
 
@@ -103,30 +105,25 @@ export class DayPartitions implements OnApplicationBootstrap {
   /**
    * Drops the days whose every row is older than `retentionDays`: the logs first, then the
    * idempotency keys of the day's events, then the events. A day whose logs are not all final
-   * is kept (and reported) until they are.
+   * is kept (and reported) until they are. One run at a time across processes: a run that finds
+   * another one going returns at once with nothing done.
    */
   async dropExpired(retentionDays: number, nowMs = Date.now()): Promise<DroppedDays> {
     const result: DroppedDays = { dropped: [], inFlight: [] };
-    const logs = expiredRanges(await this.rangesOf(LOGS_TABLE), nowMs, retentionDays);
-    for (const range of logs) {
-      if (await this.hasUnfinished(range.name)) {
-        result.inFlight.push(range.name);
-        continue;
+    const session = this.db.createQueryRunner();
+    await session.connect();
+    try {
+      const [{ locked }] = await session.query('SELECT pg_try_advisory_lock($1) AS locked', [
+        DROP_LOCK_KEY,
+      ]);
+      if (!locked) return result;
+      try {
+        await this.dropWith(new DayDrop(session), retentionDays, nowMs, result);
+      } finally {
+        await session.query('SELECT pg_advisory_unlock($1)', [DROP_LOCK_KEY]);
       }
-      await this.detachAndDrop(LOGS_TABLE, range.name);
-      result.dropped.push(range.name);
-    }
-    // An events day goes once its logs are gone; a crash between the steps is finished here.
-    const keptLogs = await this.rangesOf(LOGS_TABLE);
-    const events = expiredRanges(await this.rangesOf(EVENTS_TABLE), nowMs, retentionDays);
-    for (const range of events) {
-      if (keptLogs.some((log) => overlaps(log, range))) continue;
-      await this.db.query(
-        `DELETE FROM webhook_event_keys k USING ${range.name} e
-          WHERE k.tenant_id = e.tenant_id AND k.event_id = e.event_id AND k.created_at = e.created_at`,
-      );
-      await this.detachAndDrop(EVENTS_TABLE, range.name);
-      result.dropped.push(range.name);
+    } finally {
+      await session.release();
     }
     if (result.inFlight.length > 0) {
       this.logger.warn(
@@ -136,13 +133,35 @@ export class DayPartitions implements OnApplicationBootstrap {
     return result;
   }
 
+  private async dropWith(
+    drop: DayDrop,
+    retentionDays: number,
+    nowMs: number,
+    result: DroppedDays,
+  ): Promise<void> {
+    for (const range of expiredRanges(await this.rangesOf(LOGS_TABLE), nowMs, retentionDays)) {
+      const outcome = await drop.dropLogs(LOGS_TABLE, range);
+      (outcome === 'dropped' ? result.dropped : result.inFlight).push(range.name);
+    }
+    // An events day goes once its logs are gone; a crash between the steps is finished here.
+    const keptLogs = await this.rangesOf(LOGS_TABLE);
+    for (const range of expiredRanges(await this.rangesOf(EVENTS_TABLE), nowMs, retentionDays)) {
+      if (keptLogs.some((log) => overlaps(log, range))) continue;
+      await drop.dropEvents(EVENTS_TABLE, range);
+      result.dropped.push(range.name);
+    }
+  }
+
   /**
    * The day tables of `table`: its partitions, and with `leftovers` also tables a crash left
    * detached but not dropped (retention drops them; they hold no day an insert needs).
    */
   async rangesOf(
     table: PartitionedTable,
-    { leftovers = true, db = this.db }: { leftovers?: boolean; db?: Pick<DataSource, 'query'> } = {},
+    {
+      leftovers = true,
+      db = this.db,
+    }: { leftovers?: boolean; db?: Pick<DataSource, 'query'> } = {},
   ): Promise<DayRange[]> {
     const rows = await queryRows<{ name: string }>(
       db as DataSource,
@@ -155,33 +174,6 @@ export class DayPartitions implements OnApplicationBootstrap {
     return rows
       .map((row) => partitionRange(table, row.name))
       .filter((range): range is DayRange => range !== null);
-  }
-
-  private async hasUnfinished(partition: string): Promise<boolean> {
-    const [row] = await queryRows<{ found: boolean }>(
-      this.db,
-      `SELECT EXISTS (SELECT 1 FROM ${partition} WHERE status IN (${sqlList(CLAIMABLE_STATUSES)})) AS found`,
-    );
-    return row.found;
-  }
-
-  /**
-   * DETACH ... CONCURRENTLY runs outside a transaction and waits for the queries using the
-   * partition instead of blocking the parent; one left pending by a crash is finalized.
-   */
-  private async detachAndDrop(table: PartitionedTable, partition: string): Promise<void> {
-    const [state] = await queryRows<{ pending: boolean }>(
-      this.db,
-      `SELECT i.inhdetachpending AS pending FROM pg_inherits i
-        WHERE i.inhparent = $1::regclass AND i.inhrelid = $2::regclass`,
-      [table, partition],
-    );
-    if (state) {
-      await this.db.query(
-        `ALTER TABLE ${table} DETACH PARTITION ${partition} ${state.pending ? 'FINALIZE' : 'CONCURRENTLY'}`,
-      );
-    }
-    await this.db.query(`DROP TABLE IF EXISTS ${partition}`);
   }
 }
 
