@@ -361,6 +361,68 @@ describe('On one Redis with two delivery shards (e2e)', () => {
     for (const hook of hooks) await receiver.waitFor(1, hook.path);
   });
 
+  it('queues no second job for a row whose job sits on its shard from before QUEUE_SHARDS changed', async () => {
+    const tenantId = randomUUID();
+    const hooks: Array<{ id: string; path: string }> = [];
+    for (let i = 0; i < 2; i++) {
+      const path = `/reshard-${randomUUID()}`;
+      const res = await t
+        .as(tenantId)
+        .post(BASE, webhookBody({ url: receiver.url(path), events: ['message.sent'] }))
+        .expect(201);
+      hooks.push({ id: res.body.id, path });
+    }
+    const queues = t.app.get<Queue[]>('WEBHOOK_DELIVERY_QUEUES');
+    const admin = t.as(randomUUID(), { admin: true });
+    await admin.post(`${BASE}/queue/pause`).expect(200);
+    try {
+      await webhooks.triggerEvent(tenantId, 'message.sent', { n: 1 });
+      const rows: Array<{ id: string; webhook_id: string }> = await t.dataSource.query(
+        `SELECT id, webhook_id FROM webhook_logs WHERE webhook_id = ANY($1)`,
+        [hooks.map((hook) => hook.id)],
+      );
+      const [moved, control] = hooks.map((hook) => {
+        const row = rows.find((r) => r.webhook_id === hook.id)!;
+        return { row, shard: shardOf(hook.id, 2) };
+      });
+      const jobOf = (id: string, shard: number) =>
+        waitUntil(
+          () => queues[shard].getJob(id),
+          (found) => found !== undefined,
+        );
+      // The moved row's job as an earlier shard count placed it: on the other shard.
+      const original = await jobOf(moved.row.id, moved.shard);
+      await original!.remove();
+      await queues[1 - moved.shard].add('deliver', original!.data, { jobId: moved.row.id });
+      // The control row has lost its job: the relay's pass re-enqueues it.
+      await (await jobOf(control.row.id, control.shard))!.remove();
+      await t.dataSource.query(
+        `UPDATE webhook_logs SET next_attempt_at = now() - interval '1 minute' WHERE id = ANY($1)`,
+        [[moved.row.id, control.row.id]],
+      );
+
+      await waitUntil(
+        () => queues[control.shard].getJob(control.row.id),
+        (found) => found !== undefined,
+        15_000,
+      );
+      expect(await queues[moved.shard].getJob(moved.row.id)).toBeUndefined();
+      expect(await queues[1 - moved.shard].getJob(moved.row.id)).toBeDefined();
+    } finally {
+      await admin.post(`${BASE}/queue/resume`).expect(200);
+    }
+    for (const hook of hooks) await receiver.waitFor(1, hook.path);
+    await waitUntil(
+      async () =>
+        (await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM webhook_logs WHERE webhook_id = ANY($1) AND status = 'success'`,
+          [hooks.map((hook) => hook.id)],
+        )) as Array<{ n: number }>,
+      ([{ n }]) => n === 2,
+    );
+    for (const hook of hooks) expect(receiver.received(hook.path)).toHaveLength(1);
+  });
+
   it('shows every shard in Bull Board', async () => {
     const res = await request(t.app.getHttpServer())
       .get('/admin/queues/api/queues')

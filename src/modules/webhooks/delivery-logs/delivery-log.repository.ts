@@ -62,6 +62,12 @@ export interface LogKey {
   createdAt?: number;
 }
 
+/** A due row as the relay pages through them. */
+export interface OverdueRow extends DeliveryRef {
+  /** next_attempt_at as Postgres prints it: exact to the microsecond, for the page's cursor. */
+  dueAt: string;
+}
+
 /** A row the outbox wrote, with the event it belongs to. */
 export interface WrittenDelivery extends DeliveryRef {
   tenantId: string;
@@ -164,18 +170,25 @@ export class DeliveryLogRepository {
 
   /**
    * Claimable rows due for longer than `graceMs`, oldest first (on idx_webhook_logs_due);
-   * `ids` limits them to those rows.
+   * `ids` limits them to those rows, `after` starts after that row (paging).
    */
-  overdue(graceMs: number, limit: number, ids: string[] | null = null): Promise<DeliveryRef[]> {
-    return queryRows<DeliveryRef>(
+  overdue(
+    graceMs: number,
+    limit: number,
+    ids: string[] | null = null,
+    after: OverdueRow | null = null,
+  ): Promise<OverdueRow[]> {
+    return queryRows<OverdueRow>(
       this.db,
-      `SELECT id, webhook_id AS "webhookId", ${CREATED_AT_MS} FROM webhook_logs
+      `SELECT id, webhook_id AS "webhookId", ${CREATED_AT_MS}, next_attempt_at::text AS "dueAt"
+         FROM webhook_logs
         WHERE status IN (${CLAIMABLE})
           AND next_attempt_at < now() - interval '${graceMs} milliseconds'
           AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[]))
-        ORDER BY next_attempt_at
+          AND ($2::timestamptz IS NULL OR (next_attempt_at, id) > ($2, $3::uuid))
+        ORDER BY next_attempt_at, id
         LIMIT ${limit}`,
-      [ids],
+      [ids, after?.dueAt ?? null, after?.id ?? null],
     );
   }
 

@@ -89,17 +89,20 @@ export class DeliveryQueue {
    * revives finished ones; live jobs are left alone.
    */
   async ensureQueued(deliveries: readonly DeliveryRef[]): Promise<number> {
-    const missing = await this.withoutLiveJob(deliveries);
+    const { missing } = await this.withoutLiveJob(deliveries);
     await this.enqueueOrThrow(missing);
     return missing.length;
   }
 
   /**
    * The deliveries that have no waiting, delayed or active job on their shard; finished jobs
-   * are removed. A shard that cannot be asked (its Redis master is down) is left out, so the
-   * relay goes on with the others; when no shard with rows answered, this throws.
+   * are removed. A shard that cannot be asked (its Redis master is down) is left out and
+   * counted in `unreachable`, so the relay goes on with the others; when no shard with rows
+   * answered, this throws.
    */
-  async withoutLiveJob(deliveries: readonly DeliveryRef[]): Promise<DeliveryRef[]> {
+  async withoutLiveJob(
+    deliveries: readonly DeliveryRef[],
+  ): Promise<{ missing: DeliveryRef[]; unreachable: number }> {
     const parts = this.byShard(deliveries)
       .map((part, shard) => ({ part, shard }))
       .filter(({ part }) => part.length > 0);
@@ -114,7 +117,10 @@ export class DeliveryQueue {
     if (failures.length > 0 && failures.length === results.length) throw failures[0].error;
     if (failures.length > 0) this.lookupFailures.failed(lookupError(failures));
     else this.lookupFailures.succeeded();
-    return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+    return {
+      missing: results.flatMap((result) => (result.status === 'fulfilled' ? result.value : [])),
+      unreachable: failures.length,
+    };
   }
 
   private async missingOn(
@@ -127,10 +133,27 @@ export class DeliveryQueue {
       const job = await queue.getJob(delivery.id);
       const state = job ? await job.getState() : 'missing';
       if (state === 'failed' || state === 'completed') await job!.remove();
-      if (state === 'missing' || state === 'failed' || state === 'completed')
-        missing.push(delivery);
+      const dead = state === 'missing' || state === 'failed' || state === 'completed';
+      if (dead && !(await this.liveOnOtherShard(delivery.id, shard))) missing.push(delivery);
     }
     return missing;
+  }
+
+  /**
+   * A job queued before QUEUE_SHARDS changed sits on the shard its webhook had then; a second
+   * job on the new shard would send the delivery twice. A shard that cannot be asked counts as
+   * not holding it.
+   */
+  private async liveOnOtherShard(jobId: string, own: number): Promise<boolean> {
+    for (const [shard, queue] of this.shards.queues.entries()) {
+      if (shard === own) continue;
+      const state = await queue
+        .getJob(jobId)
+        .then((job) => (job ? job.getState() : 'missing'))
+        .catch(() => 'missing');
+      if (!['missing', 'failed', 'completed', 'unknown'].includes(state)) return true;
+    }
+    return false;
   }
 
   async enqueueOrThrow(deliveries: readonly DeliveryRef[]): Promise<void> {

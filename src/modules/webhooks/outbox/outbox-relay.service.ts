@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
+import { DeliveryLogRepository, OverdueRow } from '../delivery-logs/delivery-log.repository';
+import { DeliveryRef } from '../delivery/webhook-queue';
 import { FailureStreak, streakMessages } from '../support/failure-streak';
 import { WebhookMetrics } from '../metrics/webhook-metrics';
 import { RELAY_GRACE_MS, RELAY_INTERVAL_MS } from '../delivery/delivery-lifecycle';
@@ -7,6 +8,8 @@ import { DeliveryQueue } from './delivery-queue.service';
 import { WebhooksConfig } from '../options/webhooks-config';
 
 const BATCH = 500;
+/** Pages one pass reads past rows of unreachable shards (5,000 rows). */
+const MAX_PAGES = 10;
 /** One relay at a time across all processes; the others skip their turn. */
 export const RELAY_LOCK_KEY = 727_001;
 
@@ -40,23 +43,55 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
     await this.running?.catch(() => undefined);
   }
 
-  /** Re-enqueues overdue rows; returns how many jobs it created. */
+  /**
+   * Re-enqueues overdue rows; returns how many jobs it created. While a shard cannot be asked
+   * (its Redis master is down) its rows, the oldest, could fill every batch: the pass then
+   * pages on, oldest first, so the other shards' rows are not held up behind them.
+   */
   async relayOnce(): Promise<number> {
     return this.logs.transaction(async (logs) => {
       if (!(await logs.tryLock(RELAY_LOCK_KEY))) return 0;
-      const overdue = (ids: string[] | null) => logs.overdue(RELAY_GRACE_MS, BATCH, ids);
-      const missing = await this.queue.withoutLiveJob(await overdue(null));
-      if (missing.length === 0) return 0;
-      // A busy worker finishes many rows while Redis is being asked; only those still due
-      // get a job again.
-      const stillDue = await overdue(missing.map((row) => row.id));
-      await this.queue.enqueueOrThrow(stillDue);
-      this.metrics.relayed.inc(stillDue.length);
-      if (stillDue.length > 0) {
-        this.logger.warn(`Relayed ${stillDue.length} deliveries that had no queued job`);
+      let relayed = 0;
+      let after: OverdueRow | null = null;
+      let failure: unknown = null;
+      let answered = false;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const rows = await logs.overdue(RELAY_GRACE_MS, BATCH, null, after);
+        if (rows.length === 0) break;
+        let unreachable: number;
+        try {
+          const checked = await this.queue.withoutLiveJob(rows);
+          relayed += await this.relay(logs, checked.missing);
+          ({ unreachable } = checked);
+          answered = true;
+        } catch (error) {
+          // No shard of this page answered.
+          failure ??= error;
+          unreachable = 1;
+        }
+        if (unreachable === 0 || rows.length < BATCH) break;
+        after = rows[rows.length - 1];
       }
-      return stillDue.length;
+      if (!answered && failure) throw failure;
+      return relayed;
     });
+  }
+
+  private async relay(logs: DeliveryLogRepository, missing: DeliveryRef[]): Promise<number> {
+    if (missing.length === 0) return 0;
+    // A busy worker finishes many rows while Redis is being asked; only those still due get a
+    // job again.
+    const stillDue = await logs.overdue(
+      RELAY_GRACE_MS,
+      BATCH,
+      missing.map((row) => row.id),
+    );
+    await this.queue.enqueueOrThrow(stillDue);
+    this.metrics.relayed.inc(stillDue.length);
+    if (stillDue.length > 0) {
+      this.logger.warn(`Relayed ${stillDue.length} deliveries that had no queued job`);
+    }
+    return stillDue.length;
   }
 
   private async tick(): Promise<void> {
