@@ -20,6 +20,7 @@ import {
   WAITING_STATUSES,
 } from './delivery-log-status';
 import { insertPendingStatement } from './pending-insert.sql';
+import { CREATED_AT_MS } from './log-columns.sql';
 
 const CLAIMABLE = sqlList(CLAIMABLE_STATUSES);
 const FINAL = sqlList(FINAL_STATUSES);
@@ -88,7 +89,6 @@ interface SuccessRecord {
   attempt: AttemptRecord;
 }
 
-const CREATED_AT_MS = `(EXTRACT(EPOCH FROM created_at) * 1000)::float8 AS "createdAt"`;
 /** The row's event, for its payload: same tenant, id and now() as the row. */
 const EVENT_JOIN = `e.tenant_id = l.tenant_id AND e.event_id = l.event_id AND e.created_at = l.created_at`;
 

@@ -1,3 +1,4 @@
+import { CREATED_AT_MS } from './log-columns.sql';
 import type { OutboxEvent } from './outbox-event';
 
 /**
@@ -11,7 +12,7 @@ import type { OutboxEvent } from './outbox-event';
  */
 
 const RETURNING = `RETURNING id, webhook_id AS "webhookId", tenant_id AS "tenantId", event_id AS "eventId",
-  (EXTRACT(EPOCH FROM created_at) * 1000)::float8 AS "createdAt"`;
+  ${CREATED_AT_MS}`;
 
 /** One event (every call inside a caller's transaction): constants plan best. */
 const INSERT_ONE = `
