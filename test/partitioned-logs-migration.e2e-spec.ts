@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { DataSource, MigrationInterface } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { PartitionedLogsAndEvents1764000400000 } from '../src/modules/webhooks/migrations/1764000400000-PartitionedLogsAndEvents';
 import { TenantIdsAsText1764000300000 } from '../src/modules/webhooks/migrations/1764000300000-TenantIdsAsText';
 import { MIGRATIONS } from '../src/database/typeorm-options';
+import { adminQuery, MigrationClass, migrationDataSource } from './helpers/migration-database';
 import { BASE_DATABASE_URL, withDatabase } from './setup/test-env';
 
-type MigrationClass = new () => MigrationInterface;
 
 const DAY_MS = 86_400_000;
 const DAYS_AHEAD = 7;
@@ -87,26 +86,11 @@ describe('PartitionedLogsAndEvents migration (e2e)', () => {
   let db: DataSource;
   let before: { logs: LogSnapshot[]; shape: TableShape };
 
-  async function admin(sql: string): Promise<void> {
-    const client = new Client({ connectionString: withDatabase(BASE_DATABASE_URL, 'postgres') });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
+  const admin = adminQuery;
 
   /** Sessions east of UTC by a half hour: a day partition must still be a UTC day. */
-  async function connect(migrations: MigrationClass[]): Promise<DataSource> {
-    const source = new DataSource({
-      type: 'postgres',
-      url,
-      migrations,
-      migrationsTransactionMode: 'each',
-      extra: { options: '-c TimeZone=Asia/Kolkata' },
-    });
-    return source.initialize();
+  function connect(migrations: MigrationClass[]): Promise<DataSource> {
+    return migrationDataSource(url, migrations, { options: '-c TimeZone=Asia/Kolkata' });
   }
 
   async function insertOldRows(webhookIds: string[][]): Promise<void> {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { DataSource, MigrationInterface } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { TenantIdsAsText1764000300000 } from '../src/modules/webhooks/migrations/1764000300000-TenantIdsAsText';
 import { PartitionedLogsAndEvents1764000400000 } from '../src/modules/webhooks/migrations/1764000400000-PartitionedLogsAndEvents';
 import { MIGRATIONS } from '../src/database/typeorm-options';
+import { adminQuery, MigrationClass, migrationDataSource } from './helpers/migration-database';
 import { BASE_DATABASE_URL, withDatabase } from './setup/test-env';
 
-type MigrationClass = new () => MigrationInterface;
 
 interface TenantRow {
   id: string;
@@ -31,25 +30,8 @@ describe('TenantIdsAsText migration (e2e)', () => {
   let db: DataSource;
   let before: { webhooks: TenantRow[]; logs: TenantRow[]; indexes: string[] };
 
-  async function admin(sql: string): Promise<void> {
-    const client = new Client({ connectionString: withDatabase(BASE_DATABASE_URL, 'postgres') });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
-
-  async function connect(migrations: MigrationClass[]): Promise<DataSource> {
-    const source = new DataSource({
-      type: 'postgres',
-      url,
-      migrations,
-      migrationsTransactionMode: 'each',
-    });
-    return source.initialize();
-  }
+  const admin = adminQuery;
+  const connect = (migrations: MigrationClass[]) => migrationDataSource(url, migrations);
 
   async function snapshot() {
     return {
