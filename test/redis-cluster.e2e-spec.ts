@@ -318,10 +318,10 @@ describe('On one Redis with two delivery shards (e2e)', () => {
     await deleteRedisKeys(redisUrl, `${queuePrefix}:*`);
   });
 
-  it('names the shards webhook-delivery and webhook-delivery-1, without hash tags', async () => {
-    const tenantId = randomUUID();
+  /** `count` webhooks of the tenant for message.sent, each at a receiver path of its own. */
+  async function registerHooks(tenantId: string, count: number) {
     const hooks: Array<{ id: string; path: string }> = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < count; i++) {
       const path = `/shards-${randomUUID()}`;
       const res = await t
         .as(tenantId)
@@ -329,6 +329,12 @@ describe('On one Redis with two delivery shards (e2e)', () => {
         .expect(201);
       hooks.push({ id: res.body.id, path });
     }
+    return hooks;
+  }
+
+  it('names the shards webhook-delivery and webhook-delivery-1, without hash tags', async () => {
+    const tenantId = randomUUID();
+    const hooks = await registerHooks(tenantId, 6);
     const admin = t.as(randomUUID(), { admin: true });
     await admin.post(`${BASE}/queue/pause`).expect(200);
     try {
@@ -363,15 +369,7 @@ describe('On one Redis with two delivery shards (e2e)', () => {
 
   it('queues no second job for a row whose job sits on its shard from before QUEUE_SHARDS changed', async () => {
     const tenantId = randomUUID();
-    const hooks: Array<{ id: string; path: string }> = [];
-    for (let i = 0; i < 2; i++) {
-      const path = `/reshard-${randomUUID()}`;
-      const res = await t
-        .as(tenantId)
-        .post(BASE, webhookBody({ url: receiver.url(path), events: ['message.sent'] }))
-        .expect(201);
-      hooks.push({ id: res.body.id, path });
-    }
+    const hooks = await registerHooks(tenantId, 2);
     const queues = t.app.get<Queue[]>('WEBHOOK_DELIVERY_QUEUES');
     const admin = t.as(randomUUID(), { admin: true });
     await admin.post(`${BASE}/queue/pause`).expect(200);
