@@ -11,7 +11,8 @@ import { WebhookRegistryService } from '../../src/modules/webhooks/endpoints/web
 import { WEBHOOK_DELIVERY_QUEUE } from '../../src/modules/webhooks/delivery/webhook-queue';
 import { WebhooksService } from '../../src/modules/webhooks/webhooks.service';
 import type { Receiver } from './bench';
-import { DAY_MS, fillFinished } from './fill';
+import { DAY_MS } from '../../src/modules/webhooks/partitions/day-partitions';
+import { fillFinished } from './fill';
 import { successCount } from './success-count';
 import { BARE_BULLMQ_LIMIT, percentile, RAW_HTTP_LIMIT, Scenario } from './report';
 import { DeliveryProcesses, machineCpuTicks } from './usage';

@@ -5,8 +5,9 @@
  * payload) and webhook_event_keys (tenant-wide idempotency).
  */
 import { DataSource } from 'typeorm';
+import { DAY_MS } from '../../src/modules/webhooks/partitions/day-partitions';
+import { DayPartitions } from '../../src/modules/webhooks/partitions/day-partitions.service';
 
-export const DAY_MS = 86_400_000;
 const PAYLOAD =
   '{"id":"evt","type":"message.sent","timestamp":"2026-01-01T00:00:00Z","data":{"n":1}}';
 /** Rows per statement in the unpartitioned layout, so no statement runs for minutes. */
@@ -43,22 +44,6 @@ export async function fillFinished(db: DataSource, fill: Fill): Promise<number> 
   return fill.days.length * fill.eventsPerDay * fill.webhookIds.length;
 }
 
-/** `<table>_pYYYYMMDD`: the module's name for a day partition, which its retention reads. */
-export function dayPartition(table: string, day: number): string {
-  return `${table}_p${new Date(day).toISOString().slice(0, 10).replace(/-/g, '')}`;
-}
-
-async function ensureDay(db: DataSource, table: string, day: number): Promise<void> {
-  const [{ exists }] = await db.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [
-    dayPartition(table, day),
-  ]);
-  if (exists) return;
-  await db.query(
-    `CREATE TABLE ${dayPartition(table, day)} PARTITION OF ${table}
-       FOR VALUES FROM ('${new Date(day).toISOString()}') TO ('${new Date(day + DAY_MS).toISOString()}')`,
-  );
-}
-
 /** The day's events spread evenly over it; event ids say the day, so days never collide. */
 function eventsOf(fill: Fill, day: number): [string, unknown[]] {
   const spacingMs = DAY_MS / (fill.eventsPerDay + 1);
@@ -71,8 +56,7 @@ function eventsOf(fill: Fill, day: number): [string, unknown[]] {
 }
 
 async function fillPartitionedDay(db: DataSource, fill: Fill, day: number): Promise<void> {
-  await ensureDay(db, 'webhook_logs', day);
-  await ensureDay(db, 'webhook_events', day);
+  await new DayPartitions(db).ensureDays(day, day);
   const [events, params] = eventsOf(fill, day);
   await db.query(
     `INSERT INTO webhook_event_keys (tenant_id, event_id, created_at)

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { LogRetentionProcessor } from '../../src/modules/webhooks/retention/log-retention.processor';
 import type { BenchContext } from './bench-app';
 import { runInChild } from './child-run';
-import { DAY_MS, dayPartition, fillFinished, isPartitioned } from './fill';
+import { DAY_MS, dayPartitionName } from '../../src/modules/webhooks/partitions/day-partitions';
+import { fillFinished, isPartitioned } from './fill';
 import { LedgerSize, ledgerScenario } from './ledger-scenario';
 import { Scenario } from './report';
 
@@ -82,7 +83,7 @@ export async function partitionBody(
     'fill s': +fillSeconds.toFixed(1),
   };
 
-  const oldest = dayPartition('webhook_logs', days[0]);
+  const oldest = dayPartitionName('webhook_logs', days[0]);
   const partitioned = await isPartitioned(context.db);
   const before = await partitionsOf(context);
   const oldestRows = await rowsOfDay(context, days[0]);
