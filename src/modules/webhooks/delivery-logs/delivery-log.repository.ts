@@ -20,7 +20,7 @@ import {
   WAITING_STATUSES,
 } from './delivery-log-status';
 import { insertPendingStatement } from './pending-insert.sql';
-import { CREATED_AT_MS } from './log-columns.sql';
+import { CREATED_AT_MS, eventJoin } from './log-columns.sql';
 
 const CLAIMABLE = sqlList(CLAIMABLE_STATUSES);
 const FINAL = sqlList(FINAL_STATUSES);
@@ -88,9 +88,6 @@ interface SuccessRecord {
   log: LogKey;
   attempt: AttemptRecord;
 }
-
-/** The row's event, for its payload: same tenant, id and now() as the row. */
-const EVENT_JOIN = `e.tenant_id = l.tenant_id AND e.event_id = l.event_id AND e.created_at = l.created_at`;
 
 /**
  * Every statement that reads or writes webhook_logs, and so the one place its statuses move
@@ -401,7 +398,7 @@ export class DeliveryLogRepository {
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret
          FROM claimed l
          JOIN webhooks w ON w.id = l.webhook_id
-         JOIN webhook_events e ON ${EVENT_JOIN} AND e.created_at >= $2 AND e.created_at < $3`,
+         JOIN webhook_events e ON ${eventJoin('l', 'e')} AND e.created_at >= $2 AND e.created_at < $3`,
       [keys.map((key) => key.id), ...dayBounds(keys)],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -510,10 +507,5 @@ function attemptParams(logId: string, attempt: AttemptRecord) {
 
 /** Joins each log's event, whose payload the routes show. */
 function withEvent(builder: SelectQueryBuilder<WebhookLog>): SelectQueryBuilder<WebhookLog> {
-  return builder.innerJoinAndMapOne(
-    'log.event',
-    WebhookEvent,
-    'event',
-    'event.tenant_id = log.tenant_id AND event.event_id = log.event_id AND event.created_at = log.created_at',
-  );
+  return builder.innerJoinAndMapOne('log.event', WebhookEvent, 'event', eventJoin('log', 'event'));
 }
