@@ -70,7 +70,7 @@ const BYTE_EXACT_PAYLOAD =
  * `down` restores the old table as CreateWebhooks made it, and a failure changes nothing.
  */
 describe('PartitionedLogsAndEvents migration (e2e)', () => {
-  jest.setTimeout(120_000);
+  jest.setTimeout(60_000);
   const database = `${process.env.TEST_DATABASE_NAME}_partitioned_logs`;
   const url = withDatabase(BASE_DATABASE_URL, database);
   const target = migrationTime(PartitionedLogsAndEvents1764000400000);

@@ -215,16 +215,18 @@ describe('WebhookHttpClient (real local HTTP servers)', () => {
   });
 
   it('times out a body that stalls after the headers: one deadline for the whole attempt', async () => {
+    const stalled: http.ServerResponse[] = [];
     endpoint.answer = (_req, res) => {
       res.writeHead(200);
       res.write('o');
-      // The rest would come after the deadline.
-      setTimeout(() => res.end('k'), 1500).unref();
+      // The rest comes only once the client has given up.
+      stalled.push(res);
     };
     const result = await client.post(endpoint.url(), BODY, HEADERS, 300);
     expect(result).toMatchObject({ statusCode: null, error: 'Timed out after 300 ms' });
     expect(result.responseTimeMs).toBeGreaterThanOrEqual(290);
     expect(result.responseTimeMs).toBeLessThan(1500);
+    for (const res of stalled) res.end('k');
   });
 
   it('times out a body that trickles a byte at a time', async () => {
