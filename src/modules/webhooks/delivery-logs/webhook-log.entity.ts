@@ -4,13 +4,10 @@ import {
   CreateDateColumn,
   Entity,
   Index,
-  JoinColumn,
-  ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
 import { DELIVERY_STATUSES, DeliveryStatus, sqlList } from './delivery-log-status';
-import { Webhook } from '../endpoints/webhook.entity';
 import { WebhookEvent } from './webhook-event.entity';
 
 export interface DeliveryAttempt {
@@ -39,10 +36,6 @@ export class WebhookLog {
 
   @Column('uuid', { name: 'webhook_id' })
   webhookId: string;
-
-  @ManyToOne(() => Webhook, { createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'webhook_id', referencedColumnName: 'id' })
-  webhook?: Webhook;
 
   @Column('varchar', { name: 'event_id', length: 255 })
   eventId: string;
