@@ -40,6 +40,11 @@ export class WebhooksConfig {
   readonly workerConcurrency: number;
   /** '' for no prefix. */
   readonly routePrefix: string;
+  /** Leading "/", no trailing one: `/portal`. */
+  readonly portalPath: string;
+  /** An origin without trailing "/"; undefined: the address the app listens on. */
+  readonly publicUrl: string | undefined;
+  readonly portalFrameAncestors: string[];
   readonly allowPrivateUrls: boolean;
   readonly allowedHosts: string[];
   readonly requireHttps: boolean;
@@ -124,6 +129,28 @@ export class WebhooksConfig {
       (v) => typeof v === 'string' && (v === '' || ROUTE_PREFIX.test(v)),
       'path segments of letters, digits, "_", ".", "~" and "-", separated by "/"',
     );
+    this.portalPath = check(
+      'portalPath',
+      typeof options.portalPath === 'string' || options.portalPath === undefined
+        ? `/${(options.portalPath ?? 'portal').replace(/^\/+|\/+$/g, '')}`
+        : options.portalPath,
+      (v) => typeof v === 'string' && ROUTE_PREFIX.test(v.slice(1)),
+      'path segments of letters, digits, "_", ".", "~" and "-", separated by "/"',
+    );
+    this.publicUrl = check(
+      'publicUrl',
+      typeof options.publicUrl === 'string'
+        ? options.publicUrl.replace(/\/+$/, '')
+        : options.publicUrl,
+      (v) => v === undefined || isOrigin(v),
+      'must be an http(s) origin such as https://app.example.com (no path)',
+    );
+    this.portalFrameAncestors = check(
+      'portalFrameAncestors',
+      options.portalFrameAncestors ?? [],
+      (v) => Array.isArray(v) && v.every(isOrigin),
+      'each entry must be an http(s) origin such as https://app.example.com',
+    );
     this.allowPrivateUrls = flag('allowPrivateUrls', options.allowPrivateUrls, false);
     this.allowedHosts = check(
       'allowedHosts',
@@ -185,6 +212,17 @@ function clusterNodesOf(value: unknown, problems: string[]): ClusterNode[] {
     return [];
   }
   return nodes as ClusterNode[];
+}
+
+/** `https://host[:port]`: what a URL's origin is, nothing more. */
+function isOrigin(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return ['http:', 'https:'].includes(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
 }
 
 function isRedisUrl(value: unknown): boolean {

@@ -38,6 +38,18 @@ export interface WebhooksModuleOptions {
   worker?: { enabled?: boolean; concurrency?: number };
   /** Routes mount at `<routePrefix>/webhooks…`; default `api/v1`. */
   routePrefix?: string;
+  /** Path of the tenant portal page (contract §9); default `/portal`. */
+  portalPath?: string;
+  /**
+   * Origin of portal session URLs (`<publicUrl><portalPath>#token=…`), e.g.
+   * `https://app.example.com`; default `http://127.0.0.1:<port the app listens on>`.
+   */
+  publicUrl?: string;
+  /**
+   * Origins allowed to show the portal in a frame (CSP `frame-ancestors`); default none but
+   * the page's own origin. E.g. `['https://app.example.com']` to embed it in an iframe.
+   */
+  portalFrameAncestors?: string[];
   /** Allow endpoints on private, loopback and link-local addresses; default false. */
   allowPrivateUrls?: boolean;
   /** Hostnames, IPs or CIDRs allowed even when private. */
