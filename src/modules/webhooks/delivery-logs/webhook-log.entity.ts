@@ -26,6 +26,7 @@ export interface DeliveryAttempt {
 @Entity({ name: 'webhook_logs' })
 @Index('idx_webhook_logs_webhook_created', { synchronize: false })
 @Index('idx_webhook_logs_due', { synchronize: false })
+@Index('idx_webhook_logs_fifo', { synchronize: false })
 @Check('webhook_logs_status_check', `status IN (${sqlList(DELIVERY_STATUSES)})`)
 export class WebhookLog {
   @PrimaryGeneratedColumn('uuid', { name: 'id' })
@@ -70,6 +71,10 @@ export class WebhookLog {
 
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true })
   nextAttemptAt: Date | null;
+
+  /** Its place in a FIFO webhook's order (Webhook.fifoSequence); null for unordered webhooks. */
+  @Column('bigint', { name: 'fifo_sequence', nullable: true, select: false })
+  fifoSequence: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', primary: true })
   createdAt: Date;

@@ -8,6 +8,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { RetryPolicy } from './retry-policy';
+import { WebhookFilter, WebhookFormat, WebhookOrdering } from '../routing/routing-settings';
 
 /**
  * Names, indexes and checks match the migrations, so a host's `migration:generate` finds nothing
@@ -20,6 +21,8 @@ import { RetryPolicy } from './retry-policy';
 @Check('webhooks_events_check', 'cardinality(events) > 0')
 @Check('webhooks_timeout_ms_check', 'timeout_ms BETWEEN 1000 AND 30000')
 @Check('webhooks_rate_limit_per_second_check', 'rate_limit_per_second BETWEEN 1 AND 1000')
+@Check('webhooks_ordering_check', "ordering IN ('unordered', 'fifo')")
+@Check('webhooks_format_check', "format IN ('standard', 'slack', 'discord')")
 export class Webhook {
   @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
@@ -50,6 +53,27 @@ export class Webhook {
 
   @Column('int', { name: 'rate_limit_per_second', nullable: true })
   rateLimitPerSecond: number | null;
+
+  /** Deliveries are written only for events that match it (routing/filter); null: every event. */
+  @Column('jsonb', { name: 'filter', nullable: true })
+  filter: WebhookFilter | null;
+
+  @Column('varchar', { name: 'ordering', length: 16, default: 'unordered' })
+  ordering: WebhookOrdering;
+
+  @Column('varchar', { name: 'format', length: 16, default: 'standard' })
+  format: WebhookFormat;
+
+  /** The `{{path}}` text of slack and discord bodies; null: the default template. */
+  @Column('varchar', { name: 'template', length: 2000, nullable: true })
+  template: string | null;
+
+  /**
+   * The last sequence number given to one of its FIFO deliveries, raised by the outbox insert
+   * under the row lock (so numbers follow commit order). Internal: never in a response.
+   */
+  @Column('bigint', { name: 'fifo_sequence', default: 0, select: false })
+  fifoSequence: string;
 
   @Column('boolean', { name: 'is_active', default: true })
   isActive: boolean;
