@@ -15,6 +15,7 @@ import { forFeatureSource, WebhookEventsFeatureModule } from './events/feature-e
 import { Webhook } from './endpoints/webhook.entity';
 import { AdminGuard, TenantGuard } from './http/webhooks-guards';
 import { webhookRoutes } from './http/webhook-routes';
+import { PortalPageModule } from './portal/portal-page.module';
 import { WebhookMetrics } from './metrics/webhook-metrics';
 import { WebhookMetricsCollector } from './metrics/webhook-metrics.collector';
 import { WebhooksConfig } from './options/webhooks-config';
@@ -47,8 +48,14 @@ import { WebhookDeliveriesController } from './delivery-logs/webhook-deliveries.
 import { WebhookLogsService } from './delivery-logs/webhook-logs.service';
 import { WebhookRegistryService } from './endpoints/webhook-registry.service';
 import { WebhookStatsService } from './delivery-logs/webhook-stats.service';
+import { WebhookEventsController } from './event-history/webhook-events.controller';
+import { EventHistoryService } from './event-history/event-history.service';
+import { EventHistoryRepository } from './event-history/event-history.repository';
 import { WebhookTestService } from './delivery-logs/webhook-test.service';
 import { WebhooksController } from './endpoints/webhooks.controller';
+import { PortalSessionsController } from './portal/portal-sessions.controller';
+import { PortalSessionsService } from './portal/portal-sessions.service';
+import { PortalTokens } from './portal/portal-token';
 import { WebhooksService } from './webhooks.service';
 
 const entities = [Webhook, WebhookLog, WebhookEvent];
@@ -78,7 +85,13 @@ const entities = [Webhook, WebhookLog, WebhookEvent];
     }),
   ],
   // QueueAdminController first: its `queue/*` routes must win over `:id` and `:id/stats`.
-  controllers: [QueueAdminController, WebhooksController, WebhookDeliveriesController],
+  controllers: [
+    QueueAdminController,
+    PortalSessionsController,
+    WebhooksController,
+    WebhookDeliveriesController,
+    WebhookEventsController,
+  ],
   providers: [
     {
       provide: WebhooksConfig,
@@ -109,10 +122,14 @@ const entities = [Webhook, WebhookLog, WebhookEvent];
     },
     TenantGuard,
     AdminGuard,
+    PortalTokens,
+    PortalSessionsService,
     WebhooksService,
     WebhookRegistryService,
     WebhookLogsService,
     WebhookStatsService,
+    EventHistoryService,
+    EventHistoryRepository,
     WebhookTestService,
     WebhookDeliveryService,
     WebhookHttpClient,
@@ -177,7 +194,11 @@ export class WebhooksModule extends ConfigurableWebhooksModule implements OnAppl
     return {
       ...module,
       global: true,
-      imports: [...(module.imports ?? []), webhookRoutes(WebhooksModule)],
+      imports: [
+        ...(module.imports ?? []),
+        PortalPageModule,
+        webhookRoutes(WebhooksModule, PortalPageModule),
+      ],
     };
   }
 }

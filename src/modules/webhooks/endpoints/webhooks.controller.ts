@@ -9,6 +9,7 @@ import {
 import { TenantGuard } from '../http/webhooks-guards';
 import { WebhooksApi } from '../http/webhooks-api';
 import { TenantId } from '../http/request-tenant';
+import { SecretRoute } from '../http/route-access';
 import { Page } from '../http/pagination.dto';
 import { UuidParam } from '../http/validation/uuid-param';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
@@ -94,6 +95,7 @@ export class WebhooksController {
   }
 
   @Get(':id/secret')
+  @SecretRoute()
   @ApiOkResponse({ type: SecretResponse })
   async secret(@TenantId() tenantId: string, @UuidParam('id') id: string): Promise<SecretResponse> {
     return { secret: await this.registry.findSecret(tenantId, id) };
