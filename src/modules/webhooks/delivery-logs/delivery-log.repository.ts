@@ -84,6 +84,15 @@ export interface DeliveryStats {
   p95: number | null;
 }
 
+/** One bucket of a webhook's delivery time series, as Postgres computes it. */
+export interface TimeseriesRow {
+  start: Date;
+  successful: number;
+  failed: number;
+  p50: number | null;
+  p95: number | null;
+}
+
 interface SuccessRecord {
   log: LogKey;
   attempt: AttemptRecord;
@@ -376,6 +385,44 @@ export class DeliveryLogRepository {
       [webhookId, tenantId, interval],
     );
     return row;
+  }
+
+  /**
+   * The webhook's finished deliveries in `count` buckets of `bucketSeconds`, oldest first, the
+   * last one holding now. Buckets are aligned to multiples of their size since the Unix epoch
+   * (so to UTC hours, 6-hour blocks and days) and come from generate_series, so empty ones are
+   * rows too. A delivery counts in the bucket it was created in (created_at: the partition key
+   * and the indexed column), by its status now; pending and retrying ones count in neither.
+   * Sizes are whole seconds, never days: a day interval would follow the session's time zone.
+   */
+  timeseries(
+    tenantId: string,
+    webhookId: string,
+    bucketSeconds: number,
+    count: number,
+  ): Promise<TimeseriesRow[]> {
+    return queryRows<TimeseriesRow>(
+      this.db,
+      `WITH logs AS (
+         SELECT date_bin($3::interval, created_at, timestamptz 'epoch') AS start,
+                status, response_time_ms
+           FROM webhook_logs
+          WHERE webhook_id = $1 AND tenant_id = $2 AND status IN ('success', 'failed')
+            AND created_at >= date_bin($3::interval, now(), timestamptz 'epoch') - ($4 - 1) * $3::interval)
+       SELECT b.start,
+              count(*) FILTER (WHERE l.status = 'success')::int AS successful,
+              count(*) FILTER (WHERE l.status = 'failed')::int AS failed,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY l.response_time_ms) AS p50,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY l.response_time_ms) AS p95
+         FROM generate_series(
+                date_bin($3::interval, now(), timestamptz 'epoch') - ($4 - 1) * $3::interval,
+                date_bin($3::interval, now(), timestamptz 'epoch'),
+                $3::interval) AS b(start)
+         LEFT JOIN logs l ON l.start = b.start
+        GROUP BY b.start
+        ORDER BY b.start`,
+      [webhookId, tenantId, `${bucketSeconds} seconds`, count],
+    );
   }
 
   /**

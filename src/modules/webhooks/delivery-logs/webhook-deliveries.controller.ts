@@ -9,6 +9,7 @@ import { ListLogsQuery } from './dto/list-logs.query';
 import { LogDetailResponse, LogPageResponse, LogResponse } from './dto/log.response';
 import { QueuedResponse, RecoverDto } from './dto/recover.dto';
 import { StatsQuery, StatsResponse } from './dto/stats.dto';
+import { TimeseriesQuery, TimeseriesResponse } from './dto/stats-timeseries.dto';
 import { TestWebhookDto, TestWebhookResponse } from './dto/test-webhook.dto';
 import { WebhookLogsService } from './webhook-logs.service';
 import { WebhookStatsService } from './webhook-stats.service';
@@ -88,5 +89,15 @@ export class WebhookDeliveriesController {
     @Query() query: StatsQuery,
   ): Promise<StatsResponse> {
     return this.statistics.stats(tenantId, id, query.period);
+  }
+
+  @Get('stats/timeseries')
+  @ApiOkResponse({ type: TimeseriesResponse })
+  timeseries(
+    @TenantId() tenantId: string,
+    @UuidParam('id') id: string,
+    @Query() query: TimeseriesQuery,
+  ): Promise<TimeseriesResponse> {
+    return this.statistics.timeseries(tenantId, id, query.period);
   }
 }
