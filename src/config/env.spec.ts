@@ -1,4 +1,7 @@
+import { Registry } from 'prom-client';
+import { JwtAuthGuard } from '../common/auth/jwt-auth.guard';
 import { AppEnv, DEV_ENCRYPTION_KEY, DEV_JWT_SECRET, EnvValidationError, parseEnv } from './env';
+import { webhooksOptionsFrom } from './webhooks-options';
 
 const JWT_SECRET = 'a-real-production-jwt-secret-of-48-characters!!';
 const ENCRYPTION_KEY = Buffer.alloc(32, 42).toString('base64');
@@ -42,6 +45,7 @@ describe('parseEnv', () => {
       WEBHOOK_MAX_PER_TENANT: 50,
       WEBHOOK_SECRET_ENCRYPTION_KEY: DEV_ENCRYPTION_KEY,
       WEBHOOK_SECRET_DECRYPTION_KEYS: [],
+      PUBLIC_URL: undefined,
       insecureDefaults: ['JWT_SECRET', 'WEBHOOK_SECRET_ENCRYPTION_KEY'],
     });
   });
@@ -80,6 +84,7 @@ describe('parseEnv', () => {
       WEBHOOK_MAX_PER_TENANT: '10000',
       WEBHOOK_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY,
       WEBHOOK_SECRET_DECRYPTION_KEYS: OLD_KEY_1,
+      PUBLIC_URL: 'https://app.example.com:8443/',
     });
     expect(env).toEqual<AppEnv>({
       NODE_ENV: 'test',
@@ -105,6 +110,7 @@ describe('parseEnv', () => {
       WEBHOOK_MAX_PER_TENANT: 10000,
       WEBHOOK_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY,
       WEBHOOK_SECRET_DECRYPTION_KEYS: [OLD_KEY_1],
+      PUBLIC_URL: 'https://app.example.com:8443',
       insecureDefaults: [],
     });
   });
@@ -166,12 +172,28 @@ describe('parseEnv', () => {
       // The contract: "comma-separated hostnames or CIDRs"; an invalid value stops boot.
       ['WEBHOOK_ALLOWED_HOSTS', 'hooks.internal,not a host!'],
       ['WEBHOOK_ALLOWED_HOSTS', '10.0.0.0/33'],
+      // An origin only: the portal path is the module's, and the token goes in the fragment.
+      ['PUBLIC_URL', 'app.example.com'],
+      ['PUBLIC_URL', 'ftp://app.example.com'],
+      ['PUBLIC_URL', 'https://app.example.com/portal'],
+      ['PUBLIC_URL', 'https://app.example.com?x=1'],
+      ['PUBLIC_URL', 'https://user:pw@app.example.com'],
+      ['PUBLIC_URL', 'https://'],
     ];
     it.each(cases)('%s=%j', (name, value) => {
       const error = envError({ [name]: value });
       expect(error.message).toContain(name);
       expect(error.problems).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
     });
+  });
+
+  it('gives PUBLIC_URL to the webhooks module as publicUrl, and leaves it unset by default', () => {
+    const options = (raw: Record<string, string>) =>
+      webhooksOptionsFrom(parseEnv(raw), {} as JwtAuthGuard, new Registry());
+    expect(options({ PUBLIC_URL: 'http://localhost:3000' }).publicUrl).toBe(
+      'http://localhost:3000',
+    );
+    expect(options({}).publicUrl).toBeUndefined();
   });
 
   it('reports every invalid variable at once', () => {

@@ -35,6 +35,11 @@ export interface AppEnv {
   WEBHOOK_SECRET_ENCRYPTION_KEY: string;
   /** Previous encryption keys, still accepted for decryption during a key rotation. */
   WEBHOOK_SECRET_DECRYPTION_KEYS: string[];
+  /**
+   * Origin of the portal links (`https://app.example.com`, no trailing "/"). Unset: the
+   * module's default, `http://127.0.0.1:<the port the API listens on>` (PORT).
+   */
+  PUBLIC_URL: string | undefined;
   /** Names of variables left at an insecure development default, for a boot warning. */
   insecureDefaults: string[];
 }
@@ -146,6 +151,7 @@ export function parseEnv(raw: Raw): AppEnv {
       (v) => (isSecretEncryptionKey(v) ? null : ENCRYPTION_KEY_RULE),
     ),
     WEBHOOK_SECRET_DECRYPTION_KEYS: keyList('WEBHOOK_SECRET_DECRYPTION_KEYS'),
+    PUBLIC_URL: read<string | undefined>('PUBLIC_URL', undefined, origin),
     insecureDefaults,
   };
   // Off loopback, anyone who reaches the port could use the published development secrets
@@ -239,6 +245,21 @@ function matching(pattern: RegExp, rule: string) {
     if (pattern.test(value)) return value;
     throw new Error(rule);
   };
+}
+
+/** `https://host[:port]`, a trailing "/" dropped; nothing else (no path, query or user). */
+function origin(value: string): string {
+  const trimmed = value.replace(/\/+$/, '');
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    // Reported below with the rule.
+  }
+  if (parsed && ['http:', 'https:'].includes(parsed.protocol) && parsed.origin === trimmed) {
+    return trimmed;
+  }
+  throw new Error('must be an http(s) origin such as https://app.example.com (no path)');
 }
 
 function url(protocols: string[]) {

@@ -21,6 +21,7 @@ export const WEBHOOKS_ENV = [
   'WEBHOOK_DISABLE_AFTER_FAILURES',
   'WEBHOOK_DISABLE_AFTER_HOURS',
   'WEBHOOK_MAX_PER_TENANT',
+  'PUBLIC_URL',
 ] as const;
 
 /** The example app's environment (contract §1) as the webhooks module's options. */
@@ -53,6 +54,8 @@ export function webhooksOptionsFrom(
       afterHours: env.WEBHOOK_DISABLE_AFTER_HOURS,
     },
     maxWebhooksPerTenant: env.WEBHOOK_MAX_PER_TENANT,
+    // Unset: the module links to the address the API listens on.
+    publicUrl: env.PUBLIC_URL,
     metrics: { registry },
   };
 }
