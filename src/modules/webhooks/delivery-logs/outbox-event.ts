@@ -8,4 +8,9 @@ export interface OutboxEvent {
   payload: string;
   /** The webhook subscriptions that match the event (exact, `category.*`, `*`). */
   patterns: string[];
+  /**
+   * Internal: a webhook that gets no row for this event. An operational event about a webhook
+   * never goes to that webhook itself.
+   */
+  excludeWebhookId?: string;
 }

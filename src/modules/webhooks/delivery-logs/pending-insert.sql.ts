@@ -19,6 +19,7 @@ const INSERT_ONE = `
   WITH targets AS (
     SELECT w.id FROM webhooks w
      WHERE w.tenant_id = $1::varchar AND w.is_active AND w.events && $5::text[]
+       AND w.id IS DISTINCT FROM $6::uuid
      FOR KEY SHARE),
   fresh AS (
     INSERT INTO webhook_event_keys (tenant_id, event_id)
@@ -39,12 +40,13 @@ const INSERT_ONE = `
  */
 const INSERT_MANY = `
   WITH e AS (
-    SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::json[], $5::text[])
-             AS e(tenant_id, event_id, event_type, payload, patterns)),
+    SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::json[], $5::text[], $6::uuid[])
+             AS e(tenant_id, event_id, event_type, payload, patterns, exclude_webhook_id)),
   targets AS (
     SELECT e.tenant_id, e.event_id, w.id AS webhook_id
       FROM e JOIN webhooks w ON w.tenant_id = e.tenant_id AND w.is_active
                             AND w.events && string_to_array(e.patterns, ',')
+                            AND w.id IS DISTINCT FROM e.exclude_webhook_id
      FOR KEY SHARE OF w),
   fresh AS (
     INSERT INTO webhook_event_keys (tenant_id, event_id)
@@ -62,8 +64,11 @@ const INSERT_MANY = `
 /** The statement and its parameters for these events (distinct tenant and event id pairs). */
 export function insertPendingStatement(events: readonly OutboxEvent[]): [string, unknown[]] {
   if (events.length === 1) {
-    const { tenantId, eventId, eventType, payload, patterns } = events[0];
-    return [INSERT_ONE, [tenantId, eventId, eventType, payload, patterns]];
+    const { tenantId, eventId, eventType, payload, patterns, excludeWebhookId } = events[0];
+    return [
+      INSERT_ONE,
+      [tenantId, eventId, eventType, payload, patterns, excludeWebhookId ?? null],
+    ];
   }
   return [
     INSERT_MANY,
@@ -73,6 +78,7 @@ export function insertPendingStatement(events: readonly OutboxEvent[]): [string,
       events.map((event) => event.eventType),
       events.map((event) => event.payload),
       events.map((event) => event.patterns.join(',')),
+      events.map((event) => event.excludeWebhookId ?? null),
     ],
   ];
 }
