@@ -11,6 +11,8 @@ import { UpdateWebhookDto } from './dto/update-webhook.dto';
 import { Webhook } from './webhook.entity';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, RetryPolicy } from './retry-policy';
 import { EventCatalog } from '../events/event-catalog';
+import { resolveFormatSettings } from '../routing/format/format-settings';
+import { WebhookFilter } from '../routing/routing-settings';
 import { SecretDecryptionError } from '../secrets/secret-cipher';
 import { UNREADABLE_SECRET } from '../secrets/unreadable-secret';
 import { WebhookSecretCipher } from '../secrets/webhook-secret-cipher';
@@ -22,7 +24,7 @@ import { WebhookLimitError } from './webhook-limit.error';
 const DEFAULT_GRACE_PERIOD_HOURS = 24;
 const HOUR_MS = 3_600_000;
 /** Fields a PATCH may clear with null; the others must keep a value. */
-const NULLABLE_FIELDS = new Set(['description', 'rateLimitPerSecond']);
+const NULLABLE_FIELDS = new Set(['description', 'rateLimitPerSecond', 'filter', 'template']);
 const MANUALLY_DISABLED = 'Disabled by a tenant admin';
 /**
  * First key of the two-key advisory lock that serializes one tenant's creates (the second is a
@@ -65,6 +67,9 @@ export class WebhookRegistryService {
       rateLimitPerSecond: dto.rateLimitPerSecond ?? null,
       isActive: dto.isActive ?? true,
       secret: this.cipher.encrypt(dto.secret ?? generateSecret()),
+      filter: dto.filter ?? null,
+      ordering: dto.ordering ?? 'unordered',
+      ...resolveFormatSettings(dto),
     });
     const saved = await this.webhooks.manager.transaction(async (manager) => {
       await this.assertRoomForOneMore(manager, tenantId);
@@ -184,8 +189,13 @@ export class WebhookRegistryService {
     if (problems.length > 0) throw new BadRequestException(problems);
     const current = await this.findOne(tenantId, id);
     if (dto.url !== undefined) await this.urlPolicy.assertAllowed(dto.url);
-    const { retryPolicy, isActive, secret, ...fields } = dto;
+    const { retryPolicy, isActive, secret, format, template, filter, ...fields } = dto;
     const changes: QueryDeepPartialEntity<Webhook> = stripUndefined(fields);
+    // Stored as given (jsonb); its keys are paths, not columns to merge into.
+    if (filter !== undefined) changes.filter = filter as QueryDeepPartialEntity<WebhookFilter>;
+    if (format !== undefined || template !== undefined) {
+      Object.assign(changes, resolveFormatSettings({ format, template }, current));
+    }
     if (secret !== undefined) changes.secret = this.cipher.encrypt(secret);
     if (retryPolicy) changes.retryPolicy = mergeRetryPolicy(current.retryPolicy, retryPolicy);
     if (isActive === true) {

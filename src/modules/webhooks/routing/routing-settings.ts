@@ -2,8 +2,8 @@
 export const WEBHOOK_ORDERINGS = ['unordered', 'fifo'] as const;
 export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
 
-export const WEBHOOK_FORMATS = ['standard', 'slack', 'discord'] as const;
-export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+export { WEBHOOK_FORMATS } from './format/webhook-format';
+export type { WebhookFormat } from './format/webhook-format';
 
 /** A payload filter as the tenant wrote it: dotted paths to literals or operator objects. */
 export type WebhookFilter = Record<string, unknown>;

@@ -6,6 +6,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
   IsNotEmpty,
   IsObject,
@@ -23,6 +24,15 @@ import { secretProblem } from '../validation/webhook-secret';
 import { MAX_URL_LENGTH, webhookUrlProblem } from '../validation/webhook-url';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from '../retry-policy';
 import { RetryPolicyDto } from './retry-policy.dto';
+import { filterProblems, MAX_FILTER_CONDITIONS, MAX_FILTER_DEPTH } from '../../routing/filter';
+import { MAX_TEMPLATE_LENGTH, templateProblem } from '../../routing/format/template';
+import {
+  WEBHOOK_FORMATS,
+  WEBHOOK_ORDERINGS,
+  WebhookFilter,
+  WebhookFormat,
+  WebhookOrdering,
+} from '../../routing/routing-settings';
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'CRM sync', minLength: 1, maxLength: 255 })
@@ -98,4 +108,44 @@ export class CreateWebhookDto {
   @IsOptional()
   @IsBoolean()
   isActive?: boolean;
+
+  @ApiPropertyOptional({
+    example: { 'data.message.to': { $startsWith: '+1' } },
+    description: `Only events matching it are delivered: dotted envelope paths to a literal or to operators ($eq $neq $gt $gte $lt $lte $in $nin $exists $startsWith $endsWith $contains $regex), combined with $and, $or, $not; at most ${MAX_FILTER_CONDITIONS} conditions and depth ${MAX_FILTER_DEPTH}. null: every event`,
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+  })
+  // null is a filter too (every event), so the rule itself decides.
+  @ValidateIf((_, value) => value !== undefined)
+  @Satisfies((value) => [...filterProblems(value)])
+  filter?: WebhookFilter | null;
+
+  @ApiPropertyOptional({
+    enum: WEBHOOK_ORDERINGS,
+    default: 'unordered',
+    description: 'fifo: one delivery at a time, in trigger order',
+  })
+  @IsOptional()
+  @IsIn(WEBHOOK_ORDERINGS)
+  ordering?: WebhookOrdering;
+
+  @ApiPropertyOptional({
+    enum: WEBHOOK_FORMATS,
+    default: 'standard',
+    description: 'slack and discord send a chat message rendered from template',
+  })
+  @IsOptional()
+  @IsIn(WEBHOOK_FORMATS)
+  format?: WebhookFormat;
+
+  @ApiPropertyOptional({
+    maxLength: MAX_TEMPLATE_LENGTH,
+    nullable: true,
+    example: '[{{type}}] message to {{data.message.to}}',
+    description: 'slack and discord only; {{path}} reads the envelope; default "[{{type}}] {{id}}"',
+  })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @Satisfies(templateProblem)
+  template?: string | null;
 }

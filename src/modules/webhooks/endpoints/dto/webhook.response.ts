@@ -2,6 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RetryPolicyDto } from './retry-policy.dto';
 import { Webhook } from '../webhook.entity';
 import { maskSecret } from '../validation/webhook-secret';
+import {
+  WEBHOOK_FORMATS,
+  WEBHOOK_ORDERINGS,
+  WebhookFilter,
+  WebhookFormat,
+  WebhookOrdering,
+} from '../../routing/routing-settings';
 
 export class WebhookResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -14,6 +21,11 @@ export class WebhookResponse {
   @ApiProperty({ type: RetryPolicyDto }) retryPolicy: RetryPolicyDto;
   @ApiProperty() timeoutMs: number;
   @ApiPropertyOptional({ nullable: true, type: Number }) rateLimitPerSecond: number | null;
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true })
+  filter: WebhookFilter | null;
+  @ApiProperty({ enum: WEBHOOK_ORDERINGS }) ordering: WebhookOrdering;
+  @ApiProperty({ enum: WEBHOOK_FORMATS }) format: WebhookFormat;
+  @ApiPropertyOptional({ nullable: true, type: String }) template: string | null;
   @ApiProperty() isActive: boolean;
   @ApiProperty({ enum: ['active', 'disabled'] }) status: 'active' | 'disabled';
   @ApiPropertyOptional({ nullable: true, type: String }) disabledReason: string | null;
@@ -44,6 +56,10 @@ export class WebhookResponse {
       retryPolicy: webhook.retryPolicy,
       timeoutMs: webhook.timeoutMs,
       rateLimitPerSecond: webhook.rateLimitPerSecond,
+      filter: webhook.filter,
+      ordering: webhook.ordering,
+      format: webhook.format,
+      template: webhook.template,
       isActive: webhook.isActive,
       status: webhook.isActive ? 'active' : 'disabled',
       disabledReason: webhook.isActive ? null : webhook.disabledReason,
