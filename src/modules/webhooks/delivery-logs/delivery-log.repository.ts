@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { WebhookFormat } from '../routing/routing-settings';
 import { preparedRows } from '../database/prepared-rows';
 import { queryRows } from '../database/query-rows';
 import { retryOnDeadlock } from '../database/retry-on-deadlock';
@@ -41,6 +42,8 @@ export interface ClaimRow {
   retry_policy: RetryPolicy;
   timeout_ms: number;
   is_active: boolean;
+  format: WebhookFormat;
+  template: string | null;
   secret: string;
   previous_secret: string | null;
 }
@@ -441,7 +444,8 @@ export class DeliveryLogRepository {
           WHERE id = ANY($1::uuid[]) AND ${IN_DAY_OF(2)} AND status NOT IN (${FINAL})
           RETURNING id, tenant_id, webhook_id, event_id, event_type, attempt_count, retry_base, created_at)
        SELECT l.id, l.webhook_id, l.event_id, l.event_type, l.attempt_count, l.retry_base, l.created_at,
-              e.payload::text AS body, w.url, w.headers, w.retry_policy, w.timeout_ms, w.is_active, w.secret,
+              e.payload::text AS body, w.url, w.headers, w.retry_policy, w.timeout_ms, w.is_active,
+              w.format, w.template, w.secret,
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret
          FROM claimed l
          JOIN webhooks w ON w.id = l.webhook_id

@@ -1,10 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  ClaimRow,
-  DeliveryLogRepository,
-  LogKey,
-} from '../delivery-logs/delivery-log.repository';
+import { ClaimRow, DeliveryLogRepository, LogKey } from '../delivery-logs/delivery-log.repository';
 import { RetryPolicy } from '../endpoints/retry-policy';
+import { deliveryBody } from '../routing/format/body-format';
 import { SecretDecryptionError } from '../secrets/secret-cipher';
 import { UNREADABLE_SECRET_NOT_SENT } from '../secrets/unreadable-secret';
 import { WebhookSecretCipher } from '../secrets/webhook-secret-cipher';
@@ -17,7 +14,7 @@ export interface ClaimedDelivery {
   eventType: string;
   /** When the delivery row was created: the event's trigger time (and its partition key). */
   createdAt: Date;
-  /** The request body exactly as triggerEvent serialized it. */
+  /** The request body: the envelope as triggerEvent serialized it, or its slack/discord message. */
   body: string;
   attempt: number;
   attemptInRound: number;
@@ -84,7 +81,8 @@ function toClaimed(row: ClaimRow, secrets: string[]): ClaimedDelivery {
     eventId: row.event_id,
     eventType: row.event_type,
     createdAt: row.created_at,
-    body: row.body,
+    // The body sent and signed: the stored envelope, or the chat message made from it.
+    body: deliveryBody(row.body, row),
     attempt: row.attempt_count,
     attemptInRound: row.attempt_count - row.retry_base,
     url: row.url,
