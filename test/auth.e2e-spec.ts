@@ -189,7 +189,7 @@ describe('Authentication (e2e)', () => {
   });
 
   describe('GET /api/v1/webhooks/events', () => {
-    it('returns the catalog: 22 event types, "*" and webhook.test', async () => {
+    it('returns the catalog: 22 event types, "*", webhook.test and the operational events', async () => {
       const res = await t.as(randomUUID()).get(`${BASE}/events`).expect(200);
       expect(Object.keys(res.body)).toEqual(['events']);
       const { events } = res.body as {
@@ -200,7 +200,7 @@ describe('Authentication (e2e)', () => {
           samplePayload: unknown;
         }>;
       };
-      expect(events).toHaveLength(24);
+      expect(events).toHaveLength(26);
       for (const entry of events) {
         expect(Object.keys(entry).sort()).toEqual([
           'category',
@@ -217,7 +217,7 @@ describe('Authentication (e2e)', () => {
         expect(entry.description.length).toBeGreaterThan(0);
       }
       const types = events.map((entry) => entry.type);
-      expect(new Set(types).size).toBe(24);
+      expect(new Set(types).size).toBe(26);
       expect(types).toEqual(
         expect.arrayContaining([
           'message.new',
@@ -244,6 +244,8 @@ describe('Authentication (e2e)', () => {
           'template.rejected',
           '*',
           'webhook.test',
+          'webhook.disabled',
+          'webhook.delivery_failed',
         ]),
       );
       expect(events.find((entry) => entry.type === 'message.sent')?.category).toBe('message');

@@ -164,7 +164,7 @@ describe('Event catalog of a host app (e2e)', () => {
   });
   afterAll(() => app?.close());
 
-  it('serves the union of forRoot and every forFeature, then * and webhook.test', async () => {
+  it("serves the union of forRoot and every forFeature, then the module's own types", async () => {
     const res = await as(randomUUID()).get(`${BASE}/events`).expect(200);
     const { events } = res.body as { events: WebhookEventDefinition[] };
     expect(events.map((entry) => entry.type)).toEqual([
@@ -174,10 +174,47 @@ describe('Event catalog of a host app (e2e)', () => {
       'report.ready',
       '*',
       'webhook.test',
+      'webhook.disabled',
+      'webhook.delivery_failed',
     ]);
     expect(events.slice(0, 4)).toEqual([orderPlaced, invoicePaid, invoiceVoided, reportReady]);
     expect(events[4]).toMatchObject({ type: '*', category: 'all' });
     expect(events[5]).toMatchObject({ type: 'webhook.test', category: 'webhook' });
+    expect(events[6]).toMatchObject({
+      type: 'webhook.disabled',
+      category: 'webhook',
+      samplePayload: { webhookId: expect.any(String), name: 'CRM sync', url: expect.any(String) },
+    });
+    expect(Object.keys(events[6].samplePayload).sort()).toEqual([
+      'name',
+      'reason',
+      'url',
+      'webhookId',
+    ]);
+    expect(Object.keys(events[7].samplePayload).sort()).toEqual([
+      'attemptCount',
+      'eventId',
+      'eventType',
+      'lastError',
+      'logId',
+      'webhookId',
+    ]);
+  });
+
+  it('accepts subscriptions to the operational events, exact or webhook.*, in every host', async () => {
+    const tenantId = randomUUID();
+    const exact = await createWebhook(tenantId, ['webhook.disabled', 'webhook.delivery_failed']);
+    expect(exact.status).toBe(201);
+    const category = await createWebhook(tenantId, ['webhook.*']);
+    expect(category.status).toBe(201);
+    const all = await createWebhook(tenantId, ['*']);
+    expect(all.status).toBe(201);
+    await createWebhook(tenantId, ['invoice.*']).expect(201);
+
+    const listed = await as(tenantId).get(`${BASE}?event=webhook.delivery_failed`).expect(200);
+    expect(listed.body.data.map((webhook: { id: string }) => webhook.id).sort()).toEqual(
+      [exact.body.id, category.body.id, all.body.id].sort(),
+    );
   });
 
   it("accepts subscriptions to the host's types and categories only", async () => {
@@ -221,7 +258,15 @@ describe('Event catalog of a host app (e2e)', () => {
     expect(await logCount(tenantId)).toBe(1);
 
     // The example app's types exist only where a module declares them.
-    for (const type of ['message.sent', 'invoice.refunded', 'webhook.test', '*']) {
+    // The operational events are the module's to raise, never a producer's.
+    for (const type of [
+      'message.sent',
+      'invoice.refunded',
+      'webhook.test',
+      'webhook.disabled',
+      'webhook.delivery_failed',
+      '*',
+    ]) {
       await expect(trigger(type, {})).rejects.toThrow(
         new InvalidWebhookEventError(`Unknown webhook event type "${type}"`),
       );
@@ -236,7 +281,7 @@ describe('Event catalog of a host app (e2e)', () => {
       .post(`${BASE}/${webhook.id}/test`, { eventType: 'message.sent' })
       .expect(400);
     expect(refused.body.message).toEqual([
-      'eventType must be one of the following values: webhook.test, order.placed, invoice.paid, invoice.voided, report.ready',
+      'eventType must be one of the following values: webhook.test, order.placed, invoice.paid, invoice.voided, report.ready, webhook.disabled, webhook.delivery_failed',
     ]);
     expect(await logCount(tenantId)).toBe(0);
 
@@ -342,12 +387,14 @@ describe('Event catalog of a host app (e2e)', () => {
           'invoice.paid',
           '*',
           'webhook.test',
+          'webhook.disabled',
+          'webhook.delivery_failed',
         ]);
       } finally {
         await other.close();
       }
       const mine = await as(randomUUID()).get(`${BASE}/events`).expect(200);
-      expect(mine.body.events).toHaveLength(6);
+      expect(mine.body.events).toHaveLength(8);
     });
   });
 });

@@ -113,7 +113,7 @@ export class WebhookRegistryService {
       if (!this.catalog.isValidSubscription(query.event)) {
         throw new BadRequestException(['event must be a catalog event type or pattern']);
       }
-      const patterns = this.catalog.isKnownEventType(query.event)
+      const patterns = this.catalog.isSubscribableType(query.event)
         ? this.catalog.subscriptionPatternsFor(query.event)
         : [query.event];
       builder.andWhere('webhook.events && :patterns', { patterns });

@@ -14,6 +14,7 @@ const invoiceVoided: WebhookEventDefinition = {
   description: 'An invoice was voided.',
   samplePayload: { invoice: { id: 'inv_1' }, reason: null },
 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const orderShipped: WebhookEventDefinition = {
   type: 'order.shipped',
   category: 'order',
@@ -41,7 +42,7 @@ function catalogError(body: () => void): WebhookEventCatalogError {
 
 describe('EventCatalog', () => {
   describe('declarations', () => {
-    it('lists the host events, then each declaration in order, then * and webhook.test', () => {
+    it("lists the host events, then each declaration in order, then the module's own", () => {
       const catalog = hostCatalog([orderShipped]);
       catalog.declare([invoicePaid, invoiceVoided], 'billing');
       expect(catalog.entries().map((entry) => entry.type)).toEqual([
@@ -50,12 +51,14 @@ describe('EventCatalog', () => {
         'invoice.voided',
         '*',
         'webhook.test',
+        'webhook.disabled',
+        'webhook.delivery_failed',
       ]);
       expect(catalog.types()).toEqual(['order.shipped', 'invoice.paid', 'invoice.voided']);
       expect(catalog.categories()).toEqual(['order', 'invoice']);
     });
 
-    it('keeps the built-in * and webhook.test entries, even with nothing declared', () => {
+    it('keeps the built-in *, webhook.test and operational entries, even with nothing declared', () => {
       const catalog = new EventCatalog();
       expect(catalog.entries()).toEqual([
         {
@@ -72,6 +75,30 @@ describe('EventCatalog', () => {
           samplePayload: {
             message: 'This is a test event from your webhook endpoint.',
             webhookId: '00000000-0000-0000-0000-000000000000',
+          },
+        },
+        {
+          type: 'webhook.disabled',
+          category: 'webhook',
+          description: expect.stringMatching(/^A webhook endpoint was disabled by the service/),
+          samplePayload: {
+            webhookId: expect.stringMatching(UUID),
+            name: 'CRM sync',
+            url: 'https://crm.example.com/hooks/whatsapp',
+            reason: expect.stringMatching(/^20 consecutive failed deliveries since /),
+          },
+        },
+        {
+          type: 'webhook.delivery_failed',
+          category: 'webhook',
+          description: expect.stringMatching(/^A delivery to a webhook endpoint failed after all/),
+          samplePayload: {
+            webhookId: expect.stringMatching(UUID),
+            logId: expect.stringMatching(UUID),
+            eventId: expect.stringMatching(/^evt_/),
+            eventType: 'message.sent',
+            attemptCount: 3,
+            lastError: 'HTTP 503',
           },
         },
       ]);
@@ -300,16 +327,44 @@ describe('EventCatalog', () => {
     const catalog = hostCatalog([invoicePaid, invoiceVoided]);
     catalog.declare([orderShipped], 'orders');
 
-    it('knows the declared types only, not * nor webhook.test', () => {
+    it("knows the declared types only as triggerable, not * nor the module's own", () => {
       expect(catalog.isKnownEventType('invoice.paid')).toBe(true);
       expect(catalog.isKnownEventType('order.shipped')).toBe(true);
-      for (const type of ['*', 'webhook.test', 'invoice.unknown', 'invoice.*', '', 5, null]) {
+      for (const type of [
+        '*',
+        'webhook.test',
+        'webhook.disabled',
+        'webhook.delivery_failed',
+        'invoice.unknown',
+        'invoice.*',
+        '',
+        5,
+        null,
+      ]) {
         expect(catalog.isKnownEventType(type)).toBe(false);
       }
     });
 
-    it('accepts a declared type, <category>.* of a declared category and * as subscriptions', () => {
-      for (const pattern of ['invoice.paid', 'order.shipped', 'invoice.*', 'order.*', '*']) {
+    it('knows the declared and the operational types as subscribable, not webhook.test', () => {
+      for (const type of ['invoice.paid', 'webhook.disabled', 'webhook.delivery_failed']) {
+        expect(catalog.isSubscribableType(type)).toBe(true);
+      }
+      for (const type of ['webhook.test', 'webhook.*', '*', 'webhook.unknown', null]) {
+        expect(catalog.isSubscribableType(type)).toBe(false);
+      }
+    });
+
+    it('accepts a declared or operational type, <category>.* of either and * as subscriptions', () => {
+      for (const pattern of [
+        'invoice.paid',
+        'order.shipped',
+        'invoice.*',
+        'order.*',
+        '*',
+        'webhook.disabled',
+        'webhook.delivery_failed',
+        'webhook.*',
+      ]) {
         expect(catalog.isValidSubscription(pattern)).toBe(true);
       }
       for (const pattern of [
@@ -318,7 +373,7 @@ describe('EventCatalog', () => {
         'invoice',
         '*.*',
         'webhook.test',
-        'webhook.*',
+        'webhook.unknown',
         'invoice.paid.*',
         '',
         5,
@@ -344,7 +399,12 @@ describe('EventCatalog', () => {
         'invoice.*',
         '*',
       ]);
-      for (const type of catalog.types()) {
+      expect(catalog.subscriptionPatternsFor('webhook.disabled')).toEqual([
+        'webhook.disabled',
+        'webhook.*',
+        '*',
+      ]);
+      for (const type of [...catalog.types(), 'webhook.disabled', 'webhook.delivery_failed']) {
         for (const pattern of catalog.subscriptionPatternsFor(type)) {
           expect(catalog.isValidSubscription(pattern)).toBe(true);
         }
@@ -360,6 +420,10 @@ describe('EventCatalog', () => {
         message: 'This is a test event from your webhook endpoint.',
         webhookId: '00000000-0000-0000-0000-000000000000',
       });
+      const failed = catalog.sampleFor('webhook.delivery_failed');
+      expect(failed).toMatchObject({ eventType: 'message.sent', attemptCount: 3 });
+      failed.attemptCount = 1;
+      expect(catalog.sampleFor('webhook.delivery_failed')).toMatchObject({ attemptCount: 3 });
       expect(catalog.sampleFor('invoice.unknown')).toEqual({});
     });
 
@@ -369,6 +433,11 @@ describe('EventCatalog', () => {
         (entry.samplePayload.invoice as { id: string }).id = 'changed';
       }).toThrow(TypeError);
       expect(catalog.entries()[0]).toEqual(invoicePaid);
+      const disabled = catalog.entries().find((entry) => entry.type === 'webhook.disabled')!;
+      expect(() => {
+        disabled.samplePayload.name = 'changed';
+      }).toThrow(TypeError);
+      expect(catalog.sampleFor('webhook.disabled').name).toBe('CRM sync');
     });
   });
 });

@@ -1,6 +1,12 @@
 import { OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
-import { TEST_ENTRY, WILDCARD_ENTRY } from './built-in-events';
+import {
+  isOperationalEventType,
+  MODULE_CATEGORY,
+  OPERATIONAL_ENTRIES,
+  TEST_ENTRY,
+  WILDCARD_ENTRY,
+} from './built-in-events';
 import { WebhookEventDefinition } from './event-definition';
 import { categoryOf, definitionProblems } from './event-definition-rules';
 import { WebhookEventCatalogError } from './event-catalog.error';
@@ -41,7 +47,8 @@ const describe = (value: unknown): string =>
 
 /**
  * The event types of one WebhooksModule: the union of `forRoot({ events })` and every
- * `forFeature({ events })`, in the order they were declared, then `*` and `webhook.test`.
+ * `forFeature({ events })`, in the order they were declared, then the module's own: `*`,
+ * `webhook.test` and the operational events `webhook.disabled` and `webhook.delivery_failed`.
  * Declarations arrive while the module graph is built (forFeature's provider constructors),
  * so the catalog is complete before any onModuleInit runs or the app serves a request; at
  * bootstrap it closes, and a new type declared later (a lazy-loaded module) is refused.
@@ -121,28 +128,48 @@ export class EventCatalog implements OnModuleInit, OnApplicationBootstrap {
       // A delivery to a `*` subscriber looks like any other: the first type's sample shows one.
       { ...WILDCARD_ENTRY, samplePayload: declared[0]?.samplePayload ?? {} },
       TEST_ENTRY,
+      ...OPERATIONAL_ENTRIES,
     ];
   }
 
-  /** The declared types, without `*` and `webhook.test`. */
+  /** The declared types, without the module's own (`*`, `webhook.*`). */
   types(): string[] {
     return [...this.declared.keys()];
+  }
+
+  /** What the test route sends: `webhook.test`, the declared types, the operational events. */
+  testableTypes(): string[] {
+    return [TEST_EVENT_TYPE, ...this.types(), ...OPERATIONAL_ENTRIES.map((entry) => entry.type)];
   }
 
   categories(): string[] {
     return [...new Set(this.types().map(categoryOf))];
   }
 
-  /** A declared type: one `triggerEvent` accepts. `*` and `webhook.test` are not. */
+  /** A declared type: one `triggerEvent` accepts. `*` and the `webhook.*` types are not. */
   isKnownEventType(type: unknown): boolean {
     return typeof type === 'string' && this.declared.has(type);
   }
 
-  /** What a webhook's `events` may hold: a declared type, `<category>.*` of one, or `*`. */
+  /**
+   * A type a webhook can subscribe to and receive: a declared one, or an operational event
+   * (which only the module raises).
+   */
+  isSubscribableType(type: unknown): boolean {
+    return this.isKnownEventType(type) || isOperationalEventType(type);
+  }
+
+  /**
+   * What a webhook's `events` may hold: a subscribable type, `<category>.*` of one (the
+   * operational events' is `webhook.*`), or `*`. `webhook.test` is not: only the test route
+   * sends it.
+   */
   isValidSubscription(pattern: unknown): boolean {
     if (typeof pattern !== 'string') return false;
-    if (pattern === WILDCARD_EVENT || this.isKnownEventType(pattern)) return true;
-    return pattern.endsWith('.*') && this.categories().includes(pattern.slice(0, -2));
+    if (pattern === WILDCARD_EVENT || this.isSubscribableType(pattern)) return true;
+    if (!pattern.endsWith('.*')) return false;
+    const category = pattern.slice(0, -2);
+    return category === MODULE_CATEGORY || this.categories().includes(category);
   }
 
   /** One message per entry of a webhook's `events` that is not a valid subscription. */
@@ -157,9 +184,11 @@ export class EventCatalog implements OnModuleInit, OnApplicationBootstrap {
     return [type, `${categoryOf(type)}.*`, WILDCARD_EVENT];
   }
 
-  /** A copy of the sample `data` of a declared type or of `webhook.test`; `{}` for others. */
+  /** A copy of the sample `data` of a declared type or a module's own; `{}` for others. */
   sampleFor(type: string): Record<string, unknown> {
     if (type === TEST_EVENT_TYPE) return structuredClone(TEST_ENTRY.samplePayload);
+    const operational = OPERATIONAL_ENTRIES.find((entry) => entry.type === type);
+    if (operational) return structuredClone(operational.samplePayload);
     const declaration = this.declared.get(type);
     return declaration ? structuredClone(declaration.definition.samplePayload) : {};
   }
