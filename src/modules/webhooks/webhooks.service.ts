@@ -14,8 +14,7 @@ import { writeOutbox } from './outbox/outbox-writer';
 import { normalizeTenantId, TENANT_ID_RULE } from './tenancy/tenant-id';
 import { InvalidWebhookEventError } from './events/webhook-event.error';
 import { DeliveryRef } from './delivery/webhook-queue';
-
-const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
+import { EVENT_ID_PATTERN, EVENT_ID_RULE } from './events/event-id';
 
 export interface TriggerOptions {
   /** Idempotency key: an id seen before for the tenant is not delivered again. */
@@ -67,9 +66,7 @@ export class WebhooksService {
     const tenant = normalizeTenantId(tenantId);
     if (tenant === null) throw new InvalidWebhookEventError(TENANT_ID_RULE);
     if (!EVENT_ID_PATTERN.test(eventId)) {
-      throw new InvalidWebhookEventError(
-        'eventId must be 1-255 letters, digits, "_", ".", ":" or "-"',
-      );
+      throw new InvalidWebhookEventError(EVENT_ID_RULE);
     }
 
     const event: OutboxEvent = {

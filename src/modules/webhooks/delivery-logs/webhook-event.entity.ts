@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * One triggered event that has deliveries: its payload, stored once however many webhooks it
@@ -6,6 +6,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
  * PartitionedLogsAndEvents migration, which owns the table).
  */
 @Entity({ name: 'webhook_events' })
+@Index('idx_webhook_events_tenant_created', { synchronize: false })
 export class WebhookEvent {
   @PrimaryColumn('varchar', { name: 'tenant_id', length: 255 })
   tenantId: string;

@@ -11,5 +11,6 @@ export const webhooksMigrations = [
   EncryptWebhookSecrets1764000200000,
   TenantIdsAsText1764000300000,
   PartitionedLogsAndEvents1764000400000,
+  EventHistoryIndex1764000500000,
   RoutingSettings1764000600000,
 ];
