@@ -37,6 +37,11 @@ export interface OpenOptions {
    * server responded with a status of 404" when the test is about a refused request.
    */
   allowConsoleErrors?: RegExp[];
+  /**
+   * HTTP error statuses the test makes the page meet (a refused form, another tenant's id):
+   * Chromium logs each such response as a console error, which is then expected.
+   */
+  refusedStatuses?: number[];
 }
 
 export interface PortalPage {
@@ -60,6 +65,16 @@ export interface PortalBrowser extends DeliveryPipeline {
   ): Promise<PortalSession>;
   /** Opens `url` in a fresh browser context (its own sessionStorage), watching for errors. */
   open(url: string, options?: OpenOptions): Promise<PortalPage>;
+  /**
+   * A new session of the tenant, opened from its link; once the portal has taken the token and
+   * shown its navigation, goes to `hash` (default: the endpoints list).
+   */
+  openAs(tenantId: string, options?: OpenAsOptions): Promise<PortalPage>;
+}
+
+export interface OpenAsOptions extends OpenOptions {
+  hash?: string;
+  readOnly?: boolean;
 }
 
 // Runs before the page's own scripts; injected by the browser, so the page's CSP does not apply.
@@ -104,6 +119,13 @@ export function usePortalBrowser(options: { retryPolicy?: object } = {}): Portal
         opened.push(portalPage);
         return portalPage;
       },
+      async openAs(tenantId: string, { hash, readOnly, ...openOptions }: OpenAsOptions = {}) {
+        const { url } = await harness.session(tenantId, readOnly ? { readOnly } : {});
+        const portalPage = await harness.open(url, openOptions);
+        await portalPage.page.getByRole('navigation', { name: 'Portal' }).waitFor();
+        if (hash) await portalPage.route(hash);
+        return portalPage;
+      },
       async close() {
         await browser.close();
         await pipeline.close();
@@ -142,9 +164,17 @@ async function openPage(
     (route) => route.abort(),
   );
   await context.addInitScript(WATCH_CSP);
+  // A screen that does not show what a test waits for fails it well within the test's time.
+  context.setDefaultTimeout(8000);
   const page = await context.newPage();
   const seen: string[] = [];
-  const allowed = options.allowConsoleErrors ?? [];
+  const allowed = [
+    ...(options.allowConsoleErrors ?? []),
+    ...(options.refusedStatuses ?? []).map(
+      (status) =>
+        new RegExp(`^Failed to load resource: the server responded with a status of ${status} `),
+    ),
+  ];
   page.on('console', (message: ConsoleMessage) => {
     if (message.type() !== 'error') return;
     if (allowed.some((pattern) => pattern.test(message.text()))) return;
