@@ -5,15 +5,21 @@ import { RouterModule } from '@nestjs/core';
 import { ROUTES } from '@nestjs/core/router/router-module';
 import { WebhooksConfig } from '../options/webhooks-config';
 
-/** Mounts the controllers of `module` under options.routePrefix (resolved at boot). */
-export function webhookRoutes(module: Type): DynamicModule {
+/**
+ * Mounts the controllers of `module` under options.routePrefix and those of `portalPage` at
+ * options.portalPath (both resolved at boot).
+ */
+export function webhookRoutes(module: Type, portalPage: Type): DynamicModule {
   return {
     module: RouterModule,
     providers: [
       {
         provide: ROUTES,
         inject: [WebhooksConfig],
-        useFactory: (config: WebhooksConfig) => [{ path: config.routePrefix, module }],
+        useFactory: (config: WebhooksConfig) => [
+          { path: config.routePrefix, module },
+          { path: config.portalPath, module: portalPage },
+        ],
       },
     ],
   };
