@@ -140,6 +140,13 @@ describe('compileFilter', () => {
       expect(problems[20]).toBe('filter: 10 more problems not listed');
     });
 
+    it('says so when one problem is left out', () => {
+      const filter = Object.fromEntries(
+        Array.from({ length: 21 }, (_, index) => [`bad${index}`, 1]),
+      );
+      expect(filterProblems(filter)[20]).toBe('filter: 1 more problem not listed');
+    });
+
     it('keeps the condition count first when the problems are cut', () => {
       const filter = Object.fromEntries(
         Array.from({ length: 60 }, (_, index) => [`data.f${index}`, { $gt: true }]),

@@ -59,7 +59,10 @@ class FilterCompiler {
         this.problems.length = MAX_FILTER_PROBLEMS;
       }
     }
-    if (this.unlisted > 0) this.problems.push(`filter: ${this.unlisted} more problems not listed`);
+    if (this.unlisted > 0) {
+      const more = this.unlisted === 1 ? '1 more problem' : `${this.unlisted} more problems`;
+      this.problems.push(`filter: ${more} not listed`);
+    }
     if (this.problems.length > 0 || !matcher) throw new InvalidFilterError(this.problems);
     return matcher;
   }
