@@ -57,6 +57,7 @@ import { PortalSessionsController } from './portal/portal-sessions.controller';
 import { PortalSessionsService } from './portal/portal-sessions.service';
 import { PortalTokens } from './portal/portal-token';
 import { WebhooksService } from './webhooks.service';
+import { WebhookFilterController } from './routing/webhook-filter.controller';
 
 const entities = [Webhook, WebhookLog, WebhookEvent];
 
@@ -91,6 +92,7 @@ const entities = [Webhook, WebhookLog, WebhookEvent];
     WebhooksController,
     WebhookDeliveriesController,
     WebhookEventsController,
+    WebhookFilterController,
   ],
   providers: [
     {
