@@ -77,8 +77,11 @@ export interface OpenAsOptions extends OpenOptions {
   readOnly?: boolean;
 }
 
-// Runs before the page's own scripts; injected by the browser, so the page's CSP does not apply.
-const WATCH_CSP = `
+/**
+ * Records the page's CSP violations in window.__cspViolations. Runs before the page's own
+ * scripts; the browser injects it, so the page's CSP does not apply to it.
+ */
+export const WATCH_CSP = `
   window.__cspViolations = [];
   document.addEventListener('securitypolicyviolation', (event) => {
     window.__cspViolations.push(event.violatedDirective + ' ' + (event.blockedURI || 'inline'));
