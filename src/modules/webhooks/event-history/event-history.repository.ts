@@ -50,7 +50,9 @@ export class EventHistoryRepository {
 
   /**
    * A page of the tenant's events, newest first, on idx_webhook_events_tenant_created (ties,
-   * the events of one batch, by event id), each with how many logs it has.
+   * the events of one batch, by event id), each with how many logs it has. The page is cut
+   * first, so logs are counted for its rows only, not for the rows OFFSET skips (whose cost
+   * estimate alone, over every day partition, made Postgres JIT-compile a 10 ms query).
    */
   async list(
     tenantId: string,
@@ -69,12 +71,16 @@ export class EventHistoryRepository {
     const [rows, [{ total }]] = await Promise.all([
       queryRows<EventSummaryRow>(
         this.db,
-        `SELECT e.event_id AS "eventId", e.event_type AS "eventType", e.created_at AS "createdAt",
+        `WITH page AS MATERIALIZED (
+           SELECT e.tenant_id, e.event_id, e.event_type, e.created_at
+             FROM webhook_events e
+            WHERE ${where}
+            ORDER BY e.created_at DESC, e.event_id
+            LIMIT ${query.limit} OFFSET ${(query.page - 1) * query.limit})
+         SELECT e.event_id AS "eventId", e.event_type AS "eventType", e.created_at AS "createdAt",
                 (SELECT count(*)::int ${EVENT_LOGS}) AS deliveries
-           FROM webhook_events e
-          WHERE ${where}
-          ORDER BY e.created_at DESC, e.event_id
-          LIMIT ${query.limit} OFFSET ${(query.page - 1) * query.limit}`,
+           FROM page e
+          ORDER BY e.created_at DESC, e.event_id`,
         params,
       ),
       queryRows<{ total: number }>(
