@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Page } from 'playwright-core';
 import { WEBHOOKS_BASE as BASE } from './helpers/delivery-harness';
+import { insertDeliveryRows } from './helpers/delivery-rows';
 import { documentScrollWidth, eventually, usePortalBrowser } from './helpers/portal-browser';
 import { waitUntilSettled } from './helpers/waiting';
 
@@ -95,6 +96,43 @@ describe('Tenant portal: endpoints, in a real browser (e2e)', () => {
       'no deliveries',
       'Disable',
     ]);
+  });
+
+  it('lists every endpoint with its URL, status word and 24 h success rate', async () => {
+    const tenantId = randomUUID();
+    const crmPath = `/list-crm-${randomUUID()}`;
+    const crm = await portal.register(tenantId, crmPath, { name: 'CRM sync' });
+    const billing = await portal.register(tenantId, `/list-billing-${randomUUID()}`, {
+      name: 'Billing',
+    });
+    await portal.t.as(tenantId).patch(`${BASE}/${billing.id}`, { isActive: false }).expect(200);
+    for (const [status, count] of [
+      ['success', 3],
+      ['failed', 1],
+    ] as const) {
+      await insertDeliveryRows(portal.t.dataSource, {
+        tenantId,
+        webhookId: crm.id,
+        status,
+        count,
+        attemptCount: 1,
+        age: '2 hours',
+      });
+    }
+    const { page, screenshot } = await portal.openAs(tenantId);
+    const endpoints = page.getByRole('table', { name: 'Endpoints' });
+    const cells = (name: string) =>
+      endpoints.getByRole('row').filter({ hasText: name }).getByRole('cell').allInnerTexts();
+    await endpoints.getByRole('link', { name: 'Billing' }).waitFor();
+    expect(await cells('CRM sync')).toEqual([
+      'CRM sync',
+      portal.receiver.url(crmPath),
+      'active',
+      '75%',
+      'Disable',
+    ]);
+    expect((await cells('Billing')).slice(2)).toEqual(['disabled', 'no deliveries', 'Enable']);
+    await screenshot('endpoints');
   });
 
   it('shows the server’s 400 messages next to the form and creates nothing', async () => {
