@@ -14,7 +14,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { WebhooksExceptionFilter } from '../http/webhooks-exception.filter';
 import { WebhooksConfig } from '../options/webhooks-config';
 import { portalPageHeaders } from './portal-page-headers';
-import { PortalPageFiles } from './portal-page.files';
+import { PortalPage } from './portal-page';
 
 /**
  * The tenant portal page at options.portalPath (mounted there by webhookRoutes). Public: the
@@ -28,7 +28,7 @@ export class PortalPageController {
   private readonly headers: Record<string, string>;
 
   constructor(
-    private readonly files: PortalPageFiles,
+    private readonly page: PortalPage,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(WebhooksConfig) config: WebhooksConfig,
   ) {
@@ -38,7 +38,7 @@ export class PortalPageController {
   @Get()
   index(@Res({ passthrough: true }) response: unknown): StreamableFile {
     this.setHeaders(response, { 'Cache-Control': 'no-cache' });
-    const index = this.files.index;
+    const index = this.page.files.index;
     if (!index) {
       throw new ServiceUnavailableException(
         'The portal page has not been built: run `npm run build:portal`',
@@ -52,7 +52,7 @@ export class PortalPageController {
     @Param('file') file: string,
     @Res({ passthrough: true }) response: unknown,
   ): StreamableFile {
-    const asset = this.files.asset(file);
+    const asset = this.page.files.asset(file);
     if (!asset) {
       this.setHeaders(response, { 'Cache-Control': 'no-cache' });
       throw new NotFoundException('No such portal asset');
@@ -60,6 +60,13 @@ export class PortalPageController {
     // Hashed file names: a changed file gets a new name.
     this.setHeaders(response, { 'Cache-Control': 'public, max-age=31536000, immutable' });
     return new StreamableFile(asset.body, { type: asset.contentType, length: asset.body.length });
+  }
+
+  /** Anything else under the page's path: a 404 that carries the page's headers too. */
+  @Get('*rest')
+  other(@Res({ passthrough: true }) response: unknown): never {
+    this.setHeaders(response, { 'Cache-Control': 'no-cache' });
+    throw new NotFoundException('No such portal file');
   }
 
   private setHeaders(response: unknown, extra: Record<string, string>): void {

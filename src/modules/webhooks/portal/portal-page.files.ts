@@ -17,7 +17,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Where `npm run build:portal` writes the page, beside this file in src and in dist alike. */
-export const PORTAL_PAGE_DIR = join(__dirname, 'page');
+export const BUILT_PORTAL_PAGE_DIR = join(__dirname, 'page');
 
 /** The marker of index.html's API meta tag; replaced by the real prefix at boot. */
 const API_META = /<meta name="webhooks-api" content="[^"]*"\s*\/?>/;
@@ -33,15 +33,17 @@ export class PortalPageFiles {
     private readonly assets: ReadonlyMap<string, PortalAsset>,
   ) {}
 
-  /** `undefined` index when the page was not built: the routes answer 503 then. */
-  static load(options: { dir?: string; portalPath: string; routePrefix: string }): PortalPageFiles {
-    const dir = options.dir ?? PORTAL_PAGE_DIR;
+  /**
+   * `pagePath` and `apiPath` are the full paths the browser sees (`/portal`, `/api/v1`; ''
+   * for the root). `undefined` index when the page was not built: the routes answer 503 then.
+   */
+  static load(dir: string, pagePath: string, apiPath: string): PortalPageFiles {
     const indexFile = join(dir, 'index.html');
-    if (!existsSync(indexFile)) return new PortalPageFiles(undefined, new Map());
+    if (!existsSync(indexFile)) return PortalPageFiles.empty();
     const html = readFileSync(indexFile, 'utf8')
-      .replace(API_META, `<meta name="webhooks-api" content="${apiBase(options.routePrefix)}">`)
+      .replace(API_META, `<meta name="webhooks-api" content="${urlPath(apiPath)}">`)
       // Built with relative asset URLs; the page's own path is known only now.
-      .replace(/(src|href)="\.\/assets\//g, `$1="${urlPath(options.portalPath)}/assets/`);
+      .replace(/(src|href)="\.\/assets\//g, `$1="${urlPath(pagePath)}/assets/`);
     const assets = new Map<string, PortalAsset>();
     const assetsDir = join(dir, 'assets');
     if (existsSync(assetsDir)) {
@@ -57,14 +59,14 @@ export class PortalPageFiles {
     return new PortalPageFiles(Buffer.from(html, 'utf8'), assets);
   }
 
+  /** Nothing loaded (yet). */
+  static empty(): PortalPageFiles {
+    return new PortalPageFiles(undefined, new Map());
+  }
+
   asset(name: string): PortalAsset | undefined {
     return this.assets.get(name);
   }
-}
-
-/** `/api/v1` for 'api/v1', `` for no prefix: the page appends `/webhooks/…`. */
-function apiBase(routePrefix: string): string {
-  return routePrefix === '' ? '' : urlPath(`/${routePrefix}`);
 }
 
 /** A path safe inside an HTML attribute: anything but plain path characters percent-encoded. */

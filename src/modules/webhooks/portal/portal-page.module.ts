@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { WebhooksConfig } from '../options/webhooks-config';
 import { PortalPageController } from './portal-page.controller';
-import { PortalPageFiles } from './portal-page.files';
+import { BUILT_PORTAL_PAGE_DIR } from './portal-page.files';
+import { PORTAL_PAGE_DIR, PortalPage } from './portal-page';
 
 /**
  * Serves the built portal page. Its own module so that webhookRoutes can mount it at
@@ -10,13 +10,6 @@ import { PortalPageFiles } from './portal-page.files';
  */
 @Module({
   controllers: [PortalPageController],
-  providers: [
-    {
-      provide: PortalPageFiles,
-      inject: [WebhooksConfig],
-      useFactory: (config: WebhooksConfig) =>
-        PortalPageFiles.load({ portalPath: config.portalPath, routePrefix: config.routePrefix }),
-    },
-  ],
+  providers: [PortalPage, { provide: PORTAL_PAGE_DIR, useValue: BUILT_PORTAL_PAGE_DIR }],
 })
 export class PortalPageModule {}

@@ -14,10 +14,18 @@ export function DeliveriesChart({ series }: { series: Timeseries }) {
   useEffect(() => {
     const element = box.current;
     if (!element) return;
+    // Each bucket drawn at its middle, the axis spanning whole buckets, so no bar is cut off.
+    const half = series.bucketSeconds / 2;
+    const starts = series.buckets.map((b) => Date.parse(b.start) / 1000);
+    const xRange: [number, number] = starts.length
+      ? [starts[0], starts[starts.length - 1] + series.bucketSeconds]
+      : [Date.now() / 1000 - 86400, Date.now() / 1000];
+    // An empty hour draws no bar (rather than a flat line along the axis).
+    const bar = (count: number) => (count === 0 ? null : count);
     const data: uPlot.AlignedData = [
-      series.buckets.map((b) => Date.parse(b.start) / 1000),
-      series.buckets.map((b) => b.successful),
-      series.buckets.map((b) => b.failed),
+      starts.map((start) => start + half),
+      series.buckets.map((b) => bar(b.successful)),
+      series.buckets.map((b) => bar(b.failed)),
       series.buckets.map((b) => b.p95ResponseTimeMs),
     ];
     const bars = (align: -1 | 1) => uPlot.paths.bars!({ size: [0.4, 40], align, gap: 1 });
@@ -25,7 +33,10 @@ export function DeliveriesChart({ series }: { series: Timeseries }) {
       {
         width: Math.max(element.clientWidth, 280),
         height: HEIGHT,
-        scales: { x: { time: true }, count: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
+        scales: {
+          x: { time: true, range: () => xRange },
+          count: { range: (_u, _min, max) => [0, Math.max(max ?? 0, 1)] },
+        },
         axes: [
           {},
           { scale: 'count', label: 'Deliveries', size: 50 },

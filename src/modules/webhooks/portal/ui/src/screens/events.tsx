@@ -26,6 +26,7 @@ export function EventsScreen({ eventId }: { eventId?: string }) {
           <label for="event-id">Event ID</label>
           <input
             id="event-id"
+            class="wide"
             value={typed}
             onInput={(e) => setTyped(e.currentTarget.value)}
             autoComplete="off"
