@@ -34,6 +34,11 @@ import { WebhookRateLimiter } from '../../src/modules/webhooks/throttling/webhoo
 import { DeliveryJobData } from '../../src/modules/webhooks/delivery/webhook-queue';
 import { generateSecret } from '../../src/modules/webhooks/endpoints/validation/webhook-secret';
 import { appLogSink } from '../setup/app-log-sink';
+import { DeliveryFailureRecorder } from '../../src/modules/webhooks/operational/delivery-failure-recorder';
+import { OperationalEvents } from '../../src/modules/webhooks/operational/operational-events';
+import { OperationalListeners } from '../../src/modules/webhooks/operational/operational-listeners';
+import { EventCatalog } from '../../src/modules/webhooks/events/event-catalog';
+import { DeliveryQueue } from '../../src/modules/webhooks/outbox/delivery-queue.service';
 
 /** One POST the service made through the fake client. */
 export interface SentRequest {
@@ -193,6 +198,12 @@ export async function startDeliveryHarness(
       { provide: WebhookMetrics, useValue: new WebhookMetrics() },
       { provide: WebhooksConfig, useValue: WebhooksConfig.from(options) },
       { provide: WebhookHttpClient, useValue: http },
+      // Operational events are written with the outcome; this tier has no queue to put them on.
+      DeliveryFailureRecorder,
+      OperationalEvents,
+      OperationalListeners,
+      { provide: EventCatalog, useValue: new EventCatalog() },
+      { provide: DeliveryQueue, useValue: { enqueue: () => Promise.resolve(true) } },
     ],
   })
     .setLogger(sinkLogger)

@@ -5,6 +5,14 @@
 export { WebhooksModule } from './webhooks.module';
 export { WebhooksService } from './webhooks.service';
 export type { TriggerOptions, TriggerResult } from './webhooks.service';
+/** What WebhooksService.onOperationalEvent listeners get (`webhook.disabled`, `webhook.delivery_failed`). */
+export type {
+  DeliveryFailedData,
+  OperationalEvent,
+  OperationalEventListener,
+  OperationalEventType,
+  WebhookDisabledData,
+} from './operational/operational-event';
 export { webhooksMigrations } from './migrations/webhooks-migrations';
 export { reencryptWebhookSecrets } from './secrets/reencrypt-webhook-secrets';
 export type {

@@ -57,6 +57,9 @@ import { PortalSessionsController } from './portal/portal-sessions.controller';
 import { PortalSessionsService } from './portal/portal-sessions.service';
 import { PortalTokens } from './portal/portal-token';
 import { WebhooksService } from './webhooks.service';
+import { DeliveryFailureRecorder } from './operational/delivery-failure-recorder';
+import { OperationalEvents } from './operational/operational-events';
+import { OperationalListeners } from './operational/operational-listeners';
 import { WebhookFilterController } from './routing/webhook-filter.controller';
 
 const entities = [Webhook, WebhookLog, WebhookEvent];
@@ -134,6 +137,9 @@ const entities = [Webhook, WebhookLog, WebhookEvent];
     EventHistoryRepository,
     WebhookTestService,
     WebhookDeliveryService,
+    DeliveryFailureRecorder,
+    OperationalEvents,
+    OperationalListeners,
     WebhookHttpClient,
     DeliveryLogRepository,
     DayPartitions,

@@ -15,6 +15,8 @@ import { normalizeTenantId, TENANT_ID_RULE } from './tenancy/tenant-id';
 import { InvalidWebhookEventError } from './events/webhook-event.error';
 import { DeliveryRef } from './delivery/webhook-queue';
 import { EVENT_ID_PATTERN, EVENT_ID_RULE } from './events/event-id';
+import { OperationalListeners } from './operational/operational-listeners';
+import { OperationalEventListener } from './operational/operational-event';
 
 export interface TriggerOptions {
   /** Idempotency key: an id seen before for the tenant is not delivered again. */
@@ -35,7 +37,20 @@ export class WebhooksService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: DeliveryQueue,
     private readonly catalog: EventCatalog,
+    private readonly operationalListeners: OperationalListeners,
   ) {}
+
+  /**
+   * Calls `listener` with every operational event (`webhook.disabled`,
+   * `webhook.delivery_failed`) this process records, for every tenant, once its outcome has
+   * committed: `{ tenantId, type, eventId, data }`, the same event the tenant's subscribed
+   * endpoints receive, raised whether or not any endpoint subscribes. It runs detached from
+   * the delivery: a slow listener holds no worker, and one that throws is logged and changes
+   * nothing. Returns the function that removes it. Register it where the worker runs.
+   */
+  onOperationalEvent(listener: OperationalEventListener): () => void {
+    return this.operationalListeners.add(listener);
+  }
 
   /**
    * Events triggered outside a caller's transaction are group-committed: the calls made while

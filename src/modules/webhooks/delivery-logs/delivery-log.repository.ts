@@ -57,6 +57,24 @@ export interface WebhookHealth {
   failingSince: Date | null;
 }
 
+/** A log row locked for recording its outcome: what the operational events report. */
+export interface LockedLog {
+  tenantId: string;
+  status: string;
+  attemptCount: number;
+  /** attempt_count when its round of the retry policy began: a round's identity. */
+  retryBase: number;
+}
+
+/** A webhook this call disabled, as `webhook.disabled` reports it. */
+export interface DisabledWebhook {
+  tenantId: string;
+  name: string;
+  url: string;
+  /** When it was disabled (epoch ms of updated_at): the disable's identity. */
+  disabledAtMs: number;
+}
+
 /**
  * Which log row: its id and its partition key (created_at in epoch ms) when known. Without the
  * key a statement looks in every day partition; with it, in the row's day only.
@@ -308,15 +326,36 @@ export class DeliveryLogRepository {
     );
   }
 
-  /** Disables an active webhook; true when this call did it (so the reason is logged once). */
-  async disableWebhook(webhookId: string, reason: string): Promise<boolean> {
-    const rows = await queryRows(
+  /**
+   * Disables an active webhook; the webhook when this call did it (so the reason is logged and
+   * reported once), null when it was not active.
+   */
+  async disableWebhook(webhookId: string, reason: string): Promise<DisabledWebhook | null> {
+    const [row] = await queryRows<DisabledWebhook>(
       this.db,
       `UPDATE webhooks SET is_active = false, disabled_reason = $2, updated_at = now()
-        WHERE id = $1 AND is_active RETURNING id`,
+        WHERE id = $1 AND is_active
+        RETURNING tenant_id AS "tenantId", name, url,
+                  floor(EXTRACT(EPOCH FROM updated_at) * 1000)::float8 AS "disabledAtMs"`,
       [webhookId, reason],
     );
-    return rows.length > 0;
+    return row ?? null;
+  }
+
+  /**
+   * Locks the log row until the transaction ends, before its outcome is recorded: a second
+   * recording of the same outcome waits, then finds it final. Null when the row is gone.
+   */
+  async lockForOutcome(log: LogKey): Promise<LockedLog | null> {
+    const [row] = await queryRows<LockedLog>(
+      this.db,
+      `SELECT tenant_id AS "tenantId", status, attempt_count AS "attemptCount",
+              retry_base AS "retryBase"
+         FROM webhook_logs WHERE id = $1 AND ${IN_DAY_OF(2)}
+          FOR UPDATE`,
+      [log.id, ...dayBounds([log])],
+    );
+    return row ?? null;
   }
 
   // --- A tenant's logs ---

@@ -6,7 +6,9 @@ import {
   AttemptRecord,
   DeliveryLogRepository,
   LogKey,
+  WebhookHealth,
 } from '../delivery-logs/delivery-log.repository';
+import { DeliveryFailureRecorder } from '../operational/delivery-failure-recorder';
 import { signPayload } from '../signing/webhook-signer';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
 import { unsendableHeaderName } from '../endpoints/validation/webhook-headers';
@@ -60,6 +62,7 @@ export class WebhookDeliveryService {
     private readonly http: WebhookHttpClient,
     config: WebhooksConfig,
     private readonly metrics: WebhookMetrics,
+    private readonly failures: DeliveryFailureRecorder,
   ) {
     this.disableAfterFailures = config.disableAfterFailures;
     this.disableAfterMs = config.disableAfterHours * 3_600_000;
@@ -118,10 +121,12 @@ export class WebhookDeliveryService {
     // Claimed again and again without an outcome recorded (recording keeps failing, workers
     // keep dying): stop rather than send forever.
     if (delivery.attemptInRound > delivery.retryPolicy.maxAttempts + UNRECORDED_ATTEMPTS_ALLOWED) {
-      await this.logs.recordFailure(
+      await this.failures.record(
+        delivery,
         log,
         null,
         'Gave up: earlier attempts ended without an outcome',
+        { test: options.test, disableReason: () => null },
       );
       return { kind: 'failed', result: null };
     }
@@ -158,20 +163,14 @@ export class WebhookDeliveryService {
       return { kind: 'retry', result, delayMs };
     }
 
-    const health = await this.logs.recordFailure(log, attempt, result.error);
-    if (gone) {
-      await this.disable(delivery, 'The endpoint answered 410 Gone');
-    } else if (
-      health &&
-      health.consecutiveFailures >= this.disableAfterFailures &&
-      health.failingSince !== null &&
-      Date.now() - new Date(health.failingSince).getTime() >= this.disableAfterMs
-    ) {
-      await this.disable(
-        delivery,
-        `${health.consecutiveFailures} consecutive failed deliveries since ${new Date(health.failingSince).toISOString()}`,
-      );
-    }
+    // The failure, the auto-disable and the operational events reporting them: one transaction.
+    const { disabledReason } = await this.failures.record(delivery, log, attempt, result.error, {
+      test: options.test,
+      disableReason: (health) =>
+        gone ? 'The endpoint answered 410 Gone' : this.autoDisableReason(health),
+    });
+    if (disabledReason)
+      this.logger.warn(`Webhook ${delivery.webhookId} disabled: ${disabledReason}`);
     return { kind: 'failed', result };
   }
 
@@ -192,9 +191,16 @@ export class WebhookDeliveryService {
     return this.http.post(delivery.url, body, headers, delivery.timeoutMs);
   }
 
-  private async disable(delivery: ClaimedDelivery, reason: string): Promise<void> {
-    if (await this.logs.disableWebhook(delivery.webhookId, reason)) {
-      this.logger.warn(`Webhook ${delivery.webhookId} disabled: ${reason}`);
+  /** The auto-disable rule (contract §5): why this failure streak disables, or null. */
+  private autoDisableReason(health: WebhookHealth | null): string | null {
+    if (
+      !health ||
+      health.consecutiveFailures < this.disableAfterFailures ||
+      health.failingSince === null ||
+      Date.now() - new Date(health.failingSince).getTime() < this.disableAfterMs
+    ) {
+      return null;
     }
+    return `${health.consecutiveFailures} consecutive failed deliveries since ${new Date(health.failingSince).toISOString()}`;
   }
 }
