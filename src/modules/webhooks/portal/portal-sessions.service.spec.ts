@@ -1,5 +1,5 @@
 import { InternalServerErrorException } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { WebhooksConfig } from '../options/webhooks-config';
 import { WebhooksModuleOptions } from '../options/webhooks-module-options';
 import { PortalSessionsService } from './portal-sessions.service';
@@ -7,7 +7,7 @@ import { PortalTokens } from './portal-token';
 
 const NOW = new Date('2026-12-02T08:00:00.400Z');
 
-function serviceWith(options: Partial<WebhooksModuleOptions>, address: unknown) {
+function serviceWith(options: Partial<WebhooksModuleOptions>, address: unknown, globalPrefix = '') {
   const config = WebhooksConfig.from({
     redis: { url: 'redis://127.0.0.1:6379' },
     secretEncryptionKey: Buffer.alloc(32, 4).toString('base64'),
@@ -16,9 +16,16 @@ function serviceWith(options: Partial<WebhooksModuleOptions>, address: unknown) 
   });
   const adapterHost = { httpAdapter: { getHttpServer: () => ({ address: () => address }) } };
   const tokens = new PortalTokens(config);
+  const application = new ApplicationConfig();
+  application.setGlobalPrefix(globalPrefix);
   return {
     tokens,
-    service: new PortalSessionsService(config, tokens, adapterHost as unknown as HttpAdapterHost),
+    service: new PortalSessionsService(
+      config,
+      tokens,
+      adapterHost as unknown as HttpAdapterHost,
+      application,
+    ),
   };
 }
 
@@ -47,6 +54,12 @@ describe('PortalSessionsService', () => {
     expect(session.url).toBe(`http://127.0.0.1:4000/portal#token=${session.token}`);
     expect(session.expiresAt).toBe('2026-12-02T09:00:00.000Z');
     expect(tokens.verify(session.token, NOW)?.readOnly).toBe(false);
+  });
+
+  it("links under the host's global prefix, where the page is served", () => {
+    const { service } = serviceWith({ publicUrl: 'https://app.example.com' }, null, '/billing/');
+    const session = service.create('org_1', {}, NOW);
+    expect(session.url).toBe(`https://app.example.com/billing/portal#token=${session.token}`);
   });
 
   it('says why it cannot link when publicUrl is unset and no TCP port is open', () => {

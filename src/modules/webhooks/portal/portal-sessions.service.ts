@@ -1,5 +1,5 @@
 import { Injectable, InternalServerErrorException } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { WebhooksConfig } from '../options/webhooks-config';
 import {
   CreatePortalSessionDto,
@@ -15,6 +15,7 @@ export class PortalSessionsService {
     private readonly config: WebhooksConfig,
     private readonly tokens: PortalTokens,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly application: ApplicationConfig,
   ) {}
 
   create(tenantId: string, dto: CreatePortalSessionDto, now = new Date()): PortalSessionResponse {
@@ -24,10 +25,16 @@ export class PortalSessionsService {
     const token = this.tokens.issue({ tenantId, expiresAt, readOnly: dto.readOnly ?? false });
     return {
       // In the fragment: browsers never send it, so no server or proxy logs it.
-      url: `${this.origin()}${this.config.portalPath}#token=${token}`,
+      url: `${this.origin()}${this.pagePath()}#token=${token}`,
       token,
       expiresAt: expiresAt.toISOString(),
     };
+  }
+
+  /** portalPath under the host's global prefix, which the page is served under too. */
+  private pagePath(): string {
+    const prefix = this.application.getGlobalPrefix().replace(/^\/+|\/+$/g, '');
+    return prefix ? `/${prefix}${this.config.portalPath}` : this.config.portalPath;
   }
 
   /** options.publicUrl, or the loopback address of the port this app listens on. */
