@@ -108,6 +108,11 @@ export function usePortalBrowser(options: { retryPolicy?: object } = {}): Portal
     await pipeline.t.app.listen(0, '127.0.0.1');
     const { port } = pipeline.t.app.getHttpServer().address() as AddressInfo;
     const baseUrl = `http://127.0.0.1:${port}`;
+    const index = await fetch(`${baseUrl}/portal`);
+    if (index.status !== 200) {
+      await pipeline.close();
+      throw new Error(`GET /portal answered ${index.status}: run \`npm run build:portal\` first`);
+    }
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     mkdirSync(SCREENSHOTS, { recursive: true });
     Object.assign(harness, pipeline, {
