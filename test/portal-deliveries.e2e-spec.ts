@@ -58,6 +58,13 @@ describe('Tenant portal: deliveries, in a real browser (e2e)', () => {
         WHERE webhook_id = $1`,
       [webhookId],
     );
+    // The endpoint's own record of its last failure, as the worker would have left it.
+    await db().query(
+      `UPDATE webhooks SET last_failure_at =
+         (SELECT max(completed_at) FROM webhook_logs WHERE webhook_id = $1 AND status = 'failed')
+        WHERE id = $1`,
+      [webhookId],
+    );
   }
 
   it('shows the 24 h chart and stats, and sends a test event of a chosen type into the logs', async () => {
