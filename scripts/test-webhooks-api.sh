@@ -389,9 +389,9 @@ pass
 step "event catalog"
 api GET "$API/webhooks/events"
 expect_status 200
-check 'Array.isArray(j.events) && j.events.length === 24' "expected 24 catalog entries"
-check 'j.events.some(e => e.type === "*") && j.events.some(e => e.type === "webhook.test")' \
-  "catalog lacks '*' or 'webhook.test'"
+check 'Array.isArray(j.events) && j.events.length === 26' "expected 26 catalog entries"
+check '["*", "webhook.test", "webhook.disabled", "webhook.delivery_failed"].every(t => j.events.some(e => e.type === t))' \
+  "catalog lacks '*', 'webhook.test' or an operational event"
 check 'j.events.every(e => e.type && e.category && e.description && typeof e.samplePayload === "object")' \
   "every entry needs type, category, description and samplePayload"
 pass
