@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Page } from 'playwright-core';
 import { WEBHOOKS_BASE as BASE } from './helpers/delivery-harness';
 import { insertDeliveryRows } from './helpers/delivery-rows';
@@ -83,6 +83,15 @@ describe('Tenant portal: endpoints, in a real browser (e2e)', () => {
       },
     ]);
 
+    // The endpoint works as configured: its header is sent, signed with the secret shown.
+    await portal.webhooks.triggerEvent(tenantId, 'message.sent', { message: { id: 'msg_form' } });
+    const [delivery] = await portal.receiver.waitFor(1, path);
+    expect(delivery.headers['x-api-key']).toBe('abc');
+    expect(delivery.headers['x-webhook-signature']).toBe(
+      `sha256=${createHmac('sha256', shownSecret).update(delivery.body).digest('hex')}`,
+    );
+    await waitUntilSettled(portal.t, [created.id]);
+
     await page
       .getByRole('navigation', { name: 'Portal' })
       .getByRole('link', { name: 'Endpoints' })
@@ -93,7 +102,7 @@ describe('Tenant portal: endpoints, in a real browser (e2e)', () => {
       'CRM sync',
       portal.receiver.url(path),
       'active',
-      'no deliveries',
+      '100%',
       'Disable',
     ]);
   });
