@@ -149,8 +149,14 @@ export function Confirm({
   children?: ComponentChildren;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  // Taken while rendering, before the button that asked is disabled (which drops its focus).
+  const [opener] = useState(() => document.activeElement);
   useEffect(() => {
+    // Focus comes here, and goes back to the button that asked once the question is gone.
     ref.current?.focus();
+    return () => {
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
   }, []);
   return (
     <div class="confirm" role="group" aria-label={question} tabIndex={-1} ref={ref}>

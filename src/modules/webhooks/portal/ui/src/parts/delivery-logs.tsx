@@ -18,6 +18,11 @@ import {
 const LIMIT = 20;
 const STATUSES = ['success', 'failed', 'retrying', 'pending', 'sending'];
 
+/** The catalog's types and the test route's `webhook.test`, once each. */
+const eventTypes = (catalog: CatalogEvent[]) => [
+  ...new Set(['webhook.test', ...catalog.map((event) => event.type)]),
+];
+
 interface Filters {
   status: string;
   eventType: string;
@@ -72,10 +77,9 @@ export function DeliveryLogs({
           <label for="logs-event-type">Event type</label>
           <select id="logs-event-type" value={filters.eventType} onChange={filter('eventType')}>
             <option value="">Any</option>
-            <option value="webhook.test">webhook.test</option>
-            {catalog.map((event) => (
-              <option key={event.type} value={event.type}>
-                {event.type}
+            {eventTypes(catalog).map((type) => (
+              <option key={type} value={type}>
+                {type}
               </option>
             ))}
           </select>

@@ -63,11 +63,9 @@ export function SecretPanel({ webhook }: { webhook: Webhook }) {
               Hide secret
             </button>
           )}
-          {!confirming && (
-            <button type="button" onClick={() => setConfirming(true)}>
-              Rotate secret
-            </button>
-          )}
+          <button type="button" disabled={confirming} onClick={() => setConfirming(true)}>
+            Rotate secret
+          </button>
         </div>
       )}
       {confirming && (

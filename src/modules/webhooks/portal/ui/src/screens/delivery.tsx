@@ -17,29 +17,40 @@ import {
 
 const FINAL = new Set(['success', 'failed']);
 const POLL_MS = 2000;
+const MAX_POLLS = 150;
 
 export function DeliveryScreen({ webhookId, logId }: { webhookId: string; logId: string }) {
   const path = `webhooks/${id(webhookId)}/logs/${id(logId)}`;
   const loaded = useLoad(() => get<DeliveryLogDetail>(path), path);
   const canChange = useCanChange();
   const [retrying, setRetrying] = useState(false);
-  const [retried, setRetried] = useState(false);
+  /** The attempt count when Retry was pressed: the page looks again until a new attempt shows. */
+  const [retriedAfter, setRetriedAfter] = useState<number>();
+  const [polls, setPolls] = useState(0);
   const [error, setError] = useState<ApiError>();
   const status = loaded.data?.status;
 
-  // While the delivery is not final, the worker may be on it: look again every 2 s.
+  const attempts = loaded.data?.attemptCount;
+  const awaitingRetry = retriedAfter !== undefined && (attempts ?? 0) <= retriedAfter;
+  // While the delivery is not final, or a retry has not shown up yet, the worker may be on it:
+  // look again every 2 s (a bounded number of times).
   useEffect(() => {
-    if (!status || FINAL.has(status) || loaded.loading) return;
-    const timer = setTimeout(loaded.reload, POLL_MS);
+    if (!status || loaded.loading || polls >= MAX_POLLS) return;
+    if (FINAL.has(status) && !awaitingRetry) return;
+    const timer = setTimeout(() => {
+      setPolls((n) => n + 1);
+      loaded.reload();
+    }, POLL_MS);
     return () => clearTimeout(timer);
-  }, [status, loaded.loading, loaded.data, loaded.reload]);
+  }, [status, awaitingRetry, polls, loaded.loading, loaded.data, loaded.reload]);
 
   async function retry() {
     setRetrying(true);
     setError(undefined);
     try {
       await post(`${path}/retry`);
-      setRetried(true);
+      setRetriedAfter(loaded.data?.attemptCount ?? 0);
+      setPolls(0);
       loaded.reload();
     } catch (caught) {
       setError(asApiError(caught));
@@ -101,9 +112,11 @@ export function DeliveryScreen({ webhookId, logId }: { webhookId: string; logId:
                 Refresh
               </button>
             </div>
-            {retried && (
+            {retriedAfter !== undefined && (
               <p role="status">
-                Queued for another attempt. It appears below once the worker has sent it.
+                {awaitingRetry
+                  ? 'Queued for another attempt. It appears below once the worker has sent it.'
+                  : 'The new attempt is below.'}
               </p>
             )}
             <ErrorAlert error={error} />

@@ -146,7 +146,15 @@ function DeleteEndpoint({ webhook }: { webhook: Webhook }) {
   return (
     <section aria-labelledby="delete-heading">
       <h2 id="delete-heading">Danger zone</h2>
-      {confirming ? (
+      <button
+        type="button"
+        class="danger"
+        disabled={confirming}
+        onClick={() => setConfirming(true)}
+      >
+        Delete endpoint
+      </button>
+      {confirming && (
         <Confirm
           question={`Delete ${webhook.name} and all its delivery logs? This cannot be undone.`}
           confirmLabel="Yes, delete"
@@ -154,10 +162,6 @@ function DeleteEndpoint({ webhook }: { webhook: Webhook }) {
           onConfirm={remove}
           onCancel={() => setConfirming(false)}
         />
-      ) : (
-        <button type="button" class="danger" onClick={() => setConfirming(true)}>
-          Delete endpoint
-        </button>
       )}
       <ErrorAlert error={error} />
     </section>
