@@ -1,11 +1,14 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
 import { Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
+import { setupApp } from '../../src/app.setup';
 import { WebhookHttpClient } from '../../src/modules/webhooks/delivery/webhook-http-client';
 import { WebhookRegistryService } from '../../src/modules/webhooks/endpoints/webhook-registry.service';
 import { WEBHOOK_DELIVERY_QUEUE } from '../../src/modules/webhooks/delivery/webhook-queue';
@@ -28,12 +31,16 @@ interface Run {
 
 /** What the scenarios kept in files of their own drive the service with. */
 export interface BenchContext {
-  app: INestApplicationContext;
+  app: INestApplication;
   webhooks: WebhooksService;
   db: DataSource;
   receiver: Receiver;
   /** A webhook of the tenant subscribed to message.sent at the receiver; returns its id. */
   endpoint(tenantId: string): Promise<string>;
+  /** The example app's HTTP API on a free loopback port (`http://127.0.0.1:<port>`). */
+  baseUrl: string;
+  /** An `Authorization` header value for a caller of the tenant, as the example app signs them. */
+  bearer(tenantId: string): string;
 }
 
 /**
@@ -42,7 +49,7 @@ export interface BenchContext {
  */
 export class BenchApp {
   private constructor(
-    private readonly app: INestApplicationContext,
+    private readonly app: INestApplication,
     private readonly receiver: Receiver,
     private readonly processes: DeliveryProcesses,
     private readonly webhooks: WebhooksService,
@@ -54,10 +61,10 @@ export class BenchApp {
     receiver: Receiver,
     startProcesses: () => Promise<DeliveryProcesses>,
   ): Promise<BenchApp> {
-    const app = await NestFactory.createApplicationContext(AppModule, {
-      logger: ['error', 'warn'],
-    });
-    app.enableShutdownHooks();
+    // The HTTP API too, as main.ts serves it: the portal and filter scenarios go through it.
+    const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+    setupApp(app);
+    await app.listen(0, '127.0.0.1');
     return new BenchApp(
       app,
       receiver,
@@ -70,7 +77,17 @@ export class BenchApp {
 
   get context(): BenchContext {
     const { app, webhooks, db, receiver } = this;
-    return { app, webhooks, db, receiver, endpoint: (tenantId) => this.endpoint(tenantId) };
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const jwt = app.get(JwtService);
+    return {
+      app,
+      webhooks,
+      db,
+      receiver,
+      endpoint: (tenantId) => this.endpoint(tenantId),
+      baseUrl: `http://127.0.0.1:${port}`,
+      bearer: (tenantId) => `Bearer ${jwt.sign({ sub: 'bench', tenantId, roles: [] })}`,
+    };
   }
 
   async close(): Promise<void> {

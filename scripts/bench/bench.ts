@@ -17,9 +17,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { clusterScenario } from './cluster-scenario';
+import { filterScenario } from './filter-scenario';
 import type { LedgerReceiver } from './ledger';
 import { ledgerScenario } from './ledger-scenario';
 import { partitionBody, partitionScenario } from './partition-scenario';
+import { portalScenario, preparePortalPage } from './portal-scenario';
 import { formatTable, ratios, Scenario } from './report';
 import { storageScenario } from './storage-scenario';
 import { inProcess, startWorkers } from './usage';
@@ -38,6 +40,8 @@ const SCENARIOS = [
   'cluster',
   'partitions',
   'partitions-body',
+  'portal',
+  'filters',
 ] as const;
 type ScenarioKey = (typeof SCENARIOS)[number];
 /** Heavy scenarios a quick run leaves out (unless named with --scenarios). */
@@ -87,6 +91,8 @@ const size = {
     endpoints: Number(flags['ledger-endpoints'] ?? 1),
   },
   storageEvents: quick ? 3 : 100,
+  portal: { logs: 100_000, rounds: quick ? 3 : 7, apiSamples: quick ? 10 : 30 },
+  filters: { samples: quick ? 200 : 2_000, calls: quick ? 500 : 5_000, lanes: 100 },
   partitionRows: Number(flags['partition-rows'] ?? 10_000_000),
   partitionDays: 30,
 };
@@ -132,6 +138,8 @@ delete process.env.BENCH_RUN;
 const loadAtStart = os.loadavg()[0];
 
 async function main(): Promise<void> {
+  // The app reads the built portal page at boot.
+  if (selected.has('portal')) preparePortalPage();
   await admin(`CREATE DATABASE "${database}"`);
   const receiver = await startReceiver();
   // Loaded after the environment is set: the app reads its configuration on import.
@@ -164,6 +172,8 @@ async function main(): Promise<void> {
     partitions: () => partitionScenario(app.context, childFlags),
     'partitions-body': () =>
       partitionBody(app.context, (name, events) => app.throughput(name, events), partitionSize),
+    portal: () => portalScenario(app.context, size.portal),
+    filters: () => filterScenario(app.context, size.filters),
   };
   try {
     for (const key of SCENARIOS) {
