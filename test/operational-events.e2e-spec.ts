@@ -10,7 +10,7 @@ import {
 } from './helpers/delivery-harness';
 import { waitUntilSettled } from './helpers/waiting';
 
-/** The log rows of a tenant's operational events, by webhook. */
+/** The log rows of a tenant's operational events (test sends of webhook.test aside). */
 interface OperationalLog {
   webhook_id: string;
   event_id: string;
@@ -52,7 +52,8 @@ describe('Operational events (e2e)', () => {
   const operationalLogs = async (tenantId: string): Promise<OperationalLog[]> =>
     db().query(
       `SELECT webhook_id, event_id, event_type, status FROM webhook_logs
-        WHERE tenant_id = $1 AND event_type LIKE 'webhook.%' ORDER BY event_type, webhook_id`,
+        WHERE tenant_id = $1 AND event_type IN ('webhook.disabled', 'webhook.delivery_failed')
+        ORDER BY event_type, webhook_id`,
       [tenantId],
     );
   const logsOf = async (webhookId: string): Promise<OperationalLog[]> =>
@@ -254,6 +255,59 @@ describe('Operational events (e2e)', () => {
     await pipeline.t.as(tenantId).patch(`${BASE}/${a.id}`, { isActive: true }).expect(200);
     expect(await operationalLogs(tenantId)).toHaveLength(2);
     expect(await logsOf(a.id)).toHaveLength(1);
+  });
+
+  it('sends operational samples from the test route; a failed test send raises nothing, a 410 disables and tells', async () => {
+    const { receiver } = pipeline;
+    const tenantId = randomUUID();
+    const aPath = `/a-${randomUUID()}`;
+    const bPath = `/b-${randomUUID()}`;
+    const watcherPath = `/watcher-${randomUUID()}`;
+    receiver.script(aPath, { status: 500 }, { status: 410 });
+    const a = await pipeline.register(tenantId, aPath, {
+      name: 'Tested',
+      events: ['message.sent'],
+    });
+    const b = await pipeline.register(tenantId, bPath, { events: ['message.sent'] });
+    const watcher = await pipeline.register(tenantId, watcherPath, { events: ['webhook.*'] });
+    const tenant = pipeline.t.as(tenantId);
+
+    // B can try its handler on a sample: the test route sends it like any type of the catalog.
+    const sample = await tenant
+      .post(`${BASE}/${b.id}/test`, { eventType: 'webhook.delivery_failed' })
+      .expect(200);
+    expect(sample.body).toMatchObject({ success: true, statusCode: 200 });
+    expect(bodiesAt(bPath)).toEqual([
+      expect.objectContaining({
+        type: 'webhook.delivery_failed',
+        data: expect.objectContaining({ eventType: 'message.sent', attemptCount: 3 }),
+      }),
+    ]);
+
+    // A test send that fails is no delivery of the tenant's: no webhook.delivery_failed.
+    const failed = await tenant.post(`${BASE}/${a.id}/test`, {}).expect(200);
+    expect(failed.body).toMatchObject({ success: false, statusCode: 500 });
+    expect(await operationalLogs(tenantId)).toEqual([
+      expect.objectContaining({ webhook_id: b.id, event_type: 'webhook.delivery_failed' }),
+    ]);
+
+    // A 410 to a test send disables A, which the watcher hears of, as does the host.
+    await tenant.post(`${BASE}/${a.id}/test`, {}).expect(200);
+    await waitUntilSettled(pipeline.t, [a.id, b.id, watcher.id]);
+    expect(bodiesAt(watcherPath)).toEqual([
+      expect.objectContaining({
+        type: 'webhook.disabled',
+        data: {
+          webhookId: a.id,
+          name: 'Tested',
+          url: receiver.url(aPath),
+          reason: 'The endpoint answered 410 Gone',
+        },
+      }),
+    ]);
+    expect(heardBy(tenantId).map((event) => [event.type, event.data.webhookId])).toEqual([
+      ['webhook.disabled', a.id],
+    ]);
   });
 
   it('writes an outcome recorded a second time once: no second event, delivery or call', async () => {
