@@ -68,12 +68,21 @@ export function DeliveriesChart({ series }: { series: Timeseries }) {
       data,
       element,
     );
-    // Follows the box's width (narrow screens, rotated phones).
-    const resize = new ResizeObserver(() =>
-      plot.setSize({ width: Math.max(element.clientWidth, 280), height: HEIGHT }),
-    );
+    // Follows the box's width (narrow screens, rotated phones), a frame later and only when it
+    // changed, so resizing never feeds back into the observer.
+    let frame = 0;
+    let width = element.clientWidth;
+    const resize = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        if (element.clientWidth === width) return;
+        width = element.clientWidth;
+        plot.setSize({ width: Math.max(width, 280), height: HEIGHT });
+      });
+    });
     resize.observe(element);
     return () => {
+      cancelAnimationFrame(frame);
       resize.disconnect();
       plot.destroy();
     };
