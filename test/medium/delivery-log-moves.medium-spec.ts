@@ -113,7 +113,7 @@ describe('delivery log moves (medium)', () => {
       expect(await h.log(inFlight)).toMatchObject({ status: 'pending', attempt_count: 0 });
 
       expect(await h.logs.retryOne(webhook.tenantId, webhook.id, done)).toEqual([
-        { id: done, webhookId: webhook.id, createdAt: expect.any(Number) },
+        { id: done, webhookId: webhook.id, createdAt: expect.any(Number), fifoSequence: null },
       ]);
       expect(await h.log(done)).toMatchObject({
         status: 'pending',
@@ -144,7 +144,7 @@ describe('delivery log moves (medium)', () => {
 
       expect(await h.logs.recoverFailed(randomUUID(), webhook.id, since)).toEqual([]);
       expect(await h.logs.recoverFailed(webhook.tenantId, webhook.id, since)).toEqual([
-        { id: failed, webhookId: webhook.id, createdAt: expect.any(Number) },
+        { id: failed, webhookId: webhook.id, createdAt: expect.any(Number), fifoSequence: null },
       ]);
       expect((await h.log(failed)).status).toBe('pending');
       expect((await h.log(old)).status).toBe('failed');

@@ -22,6 +22,7 @@ import {
 } from './delivery-log-status';
 import { insertPendingStatement } from './pending-insert.sql';
 import { CREATED_AT_MS, eventJoin } from './log-columns.sql';
+import { fifoLineRows, inFifoTurn } from './fifo-line.sql';
 
 const CLAIMABLE = sqlList(CLAIMABLE_STATUSES);
 const FINAL = sqlList(FINAL_STATUSES);
@@ -46,6 +47,8 @@ export interface ClaimRow {
   template: string | null;
   secret: string;
   previous_secret: string | null;
+  /** Its place in a FIFO webhook's line (bigint as text); null when unordered. */
+  fifo_sequence: string | null;
 }
 
 export interface AttemptRecord extends DeliveryAttempt {
@@ -197,7 +200,8 @@ export class DeliveryLogRepository {
 
   /**
    * Claimable rows due for longer than `graceMs`, oldest first (on idx_webhook_logs_due);
-   * `ids` limits them to those rows, `after` starts after that row (paging).
+   * `ids` limits them to those rows, `after` starts after that row (paging). Of a FIFO
+   * webhook's line only the head is due: what waits behind it needs no job yet.
    */
   overdue(
     graceMs: number,
@@ -207,12 +211,14 @@ export class DeliveryLogRepository {
   ): Promise<OverdueRow[]> {
     return queryRows<OverdueRow>(
       this.db,
-      `SELECT id, webhook_id AS "webhookId", ${CREATED_AT_MS}, next_attempt_at::text AS "dueAt"
+      `SELECT id, webhook_id AS "webhookId", ${CREATED_AT_MS}, next_attempt_at::text AS "dueAt",
+              fifo_sequence::float8 AS "fifoSequence"
          FROM webhook_logs
         WHERE status IN (${CLAIMABLE})
           AND next_attempt_at < now() - interval '${graceMs} milliseconds'
           AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[]))
           AND ($2::timestamptz IS NULL OR (next_attempt_at, id) > ($2, $3::uuid))
+          AND ${inFifoTurn('webhook_logs')}
         ORDER BY next_attempt_at, id
         LIMIT ${limit}`,
       [ids, after?.dueAt ?? null, after?.id ?? null],
@@ -234,10 +240,45 @@ export class DeliveryLogRepository {
 
   /**
    * Moves a claimable row to `sending`, counts the attempt and leases it for SENDING_LEASE_MS;
-   * null when the row is gone or final. Batched: one statement for concurrent claims.
+   * null when the row is gone or final, or waits in a FIFO line (see waitsInFifoLine). Batched:
+   * one statement for concurrent claims.
    */
   claim(log: LogKey): Promise<ClaimRow | null> {
     return this.claims.add(log);
+  }
+
+  /**
+   * After a claim found nothing: whether the row is unfinished in a FIFO line, so the claim
+   * left it because another delivery of its webhook goes first.
+   */
+  async waitsInFifoLine(log: LogKey): Promise<boolean> {
+    const rows = await preparedRows(
+      this.db,
+      `SELECT 1 FROM webhook_logs l WHERE l.id = $1 AND ${IN_DAY_OF(2)} AND ${fifoLineRows('l')}`,
+      [log.id, ...dayBounds([log])],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The head of a FIFO webhook's line when it is pending, so needs a job: the unfinished
+   * delivery with the lowest number. Null when the line is empty, its head is already being
+   * sent or retried (it has its job), or the webhook is not FIFO (nothing waits in line then).
+   */
+  async fifoHead(webhookId: string): Promise<DeliveryRef | null> {
+    const [head] = await preparedRows<DeliveryRef & { pending: boolean }>(
+      this.db,
+      `SELECT l.id, l.webhook_id AS "webhookId", ${CREATED_AT_MS},
+              l.fifo_sequence::float8 AS "fifoSequence", l.status = 'pending' AS pending
+         FROM webhook_logs l
+        WHERE l.webhook_id = $1 AND ${fifoLineRows('l')}
+          AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = $1 AND w.ordering = 'fifo')
+        ORDER BY l.fifo_sequence
+        LIMIT 1`,
+      [webhookId],
+    );
+    if (!head?.pending) return null;
+    return { id: head.id, webhookId, createdAt: head.createdAt, fifoSequence: head.fifoSequence };
   }
 
   /** sending → success, and the webhook's counters with it. Batched like claims. */
@@ -482,8 +523,11 @@ export class DeliveryLogRepository {
             SET status = 'sending', attempt_count = attempt_count + 1,
                 next_attempt_at = now() + interval '${SENDING_LEASE_MS} milliseconds', updated_at = now()
           WHERE id = ANY($1::uuid[]) AND ${IN_DAY_OF(2)} AND status NOT IN (${FINAL})
-          RETURNING id, tenant_id, webhook_id, event_id, event_type, attempt_count, retry_base, created_at)
+            AND ${inFifoTurn('webhook_logs')}
+          RETURNING id, tenant_id, webhook_id, event_id, event_type, attempt_count, retry_base, created_at,
+                    fifo_sequence)
        SELECT l.id, l.webhook_id, l.event_id, l.event_type, l.attempt_count, l.retry_base, l.created_at,
+              l.fifo_sequence,
               e.payload::text AS body, w.url, w.headers, w.retry_policy, w.timeout_ms, w.is_active,
               w.format, w.template, w.secret,
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret
@@ -544,7 +588,9 @@ export class DeliveryLogRepository {
   /**
    * Puts the webhook's deliveries matching `condition` back to pending, due now, with a fresh
    * round of the retry policy. `condition` is a constant SQL fragment whose only parameter is
-   * `value`, as $3; never build it from input.
+   * `value`, as $3; never build it from input. A FIFO webhook's deliveries go to the back of its
+   * line, in their old order, numbered under its row lock as the outbox numbers new ones; an
+   * unordered webhook's lose any number they had.
    */
   private markPending(
     tenantId: string,
@@ -554,11 +600,23 @@ export class DeliveryLogRepository {
   ): Promise<DeliveryRef[]> {
     return queryRows<DeliveryRef>(
       this.db,
-      `UPDATE webhook_logs
+      `WITH picked AS (
+         SELECT id AS picked_id, created_at AS picked_at,
+                row_number() OVER (ORDER BY fifo_sequence, created_at, id) AS place
+           FROM webhook_logs
+          WHERE webhook_id = $1 AND tenant_id = $2 AND ${condition}),
+       line AS (
+         UPDATE webhooks SET fifo_sequence = fifo_sequence + (SELECT count(*) FROM picked)
+          WHERE id = $1 AND tenant_id = $2 AND ordering = 'fifo' AND EXISTS (SELECT 1 FROM picked)
+          RETURNING fifo_sequence - (SELECT count(*) FROM picked) AS before)
+       UPDATE webhook_logs
           SET status = 'pending', retry_base = attempt_count, next_attempt_at = now(),
-              completed_at = NULL, updated_at = now()
-        WHERE webhook_id = $1 AND tenant_id = $2 AND ${condition}
-        RETURNING id, webhook_id AS "webhookId", ${CREATED_AT_MS}`,
+              completed_at = NULL, updated_at = now(),
+              fifo_sequence = (SELECT before FROM line) + picked.place
+         FROM picked
+        WHERE id = picked.picked_id AND created_at = picked.picked_at
+          AND webhook_id = $1 AND tenant_id = $2 AND ${condition}
+        RETURNING id, webhook_id AS "webhookId", ${CREATED_AT_MS}, fifo_sequence::float8 AS "fifoSequence"`,
       [webhookId, tenantId, value],
     );
   }

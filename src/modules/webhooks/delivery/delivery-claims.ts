@@ -33,6 +33,12 @@ export interface ClaimedDelivery {
  */
 export const SECRET_UNREADABLE = 'secret-unreadable';
 
+/**
+ * A delivery of a FIFO webhook that is not the head of its line (contract §10): not claimed,
+ * its row unchanged; it gets a job again when the deliveries before it ended.
+ */
+export const WAITS_IN_LINE = 'waits-in-line';
+
 /** Claims a delivery and opens its signing secrets, after the claim's single round trip. */
 @Injectable()
 export class DeliveryClaims {
@@ -44,13 +50,17 @@ export class DeliveryClaims {
   ) {}
 
   /**
-   * The claimed delivery; null when its row is gone or already final. A delivery whose secret
+   * The claimed delivery; null when its row is gone or already final, WAITS_IN_LINE when another
+   * delivery of its FIFO webhook goes first. A delivery whose secret
    * does not decrypt is recorded as failed at once (SECRET_UNREADABLE): retrying could never
    * sign it, and the rest of its claim batch is unaffected.
    */
-  async claim(log: LogKey): Promise<ClaimedDelivery | typeof SECRET_UNREADABLE | null> {
+  async claim(
+    log: LogKey,
+  ): Promise<ClaimedDelivery | typeof SECRET_UNREADABLE | typeof WAITS_IN_LINE | null> {
     const row = await this.logs.claim(log);
-    if (!row) return null;
+    // Rows are seldom left unclaimed, so only then is it asked why.
+    if (!row) return (await this.logs.waitsInFifoLine(log)) ? WAITS_IN_LINE : null;
     const secrets = this.decryptSecrets(row);
     if (!secrets) {
       await this.logs.recordSkipped(log, UNREADABLE_SECRET_NOT_SENT);

@@ -14,13 +14,21 @@ import { concurrencyShare } from '../redis/queue-shards';
 import { JOB_LOCK, SHUTDOWN_GRACE_MS } from './delivery-lifecycle';
 import { DeliveryJobData } from './webhook-queue';
 import { closeWorkers, InFlight } from '../redis/worker-shutdown';
-import { WebhookDeliveryService } from './webhook-delivery.service';
+import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
+import { DeliveryQueue } from '../outbox/delivery-queue.service';
+import { DeliveryOutcome, WebhookDeliveryService } from './webhook-delivery.service';
 
 /**
  * Runs one attempt per job and turns its outcome into a BullMQ move, deciding nothing else. A
  * rate-limit wait or a failed attempt with retries left moves the same job to the delayed set
  * (no BullMQ attempt used), so a delivery keeps one job id and one webhook-id. Errors thrown
  * by the attempt (Postgres down, …) are left to BullMQ's own retries.
+ *
+ * A FIFO webhook's line (contract §10) moves on from here: when one of its deliveries ends
+ * (success, failed, or found final), the next head gets its job; a job that was not the head
+ * ends without a send, and the line is looked at again once that job is gone, since the head
+ * before it may have ended meanwhile and found that job still there. What is missed (a crash,
+ * Redis away) the relay enqueues.
  */
 // The workers are built here rather than by @Processor: @nestjs/bullmq would give them the
 // queue's producer connection (docs/decisions.md, "Redis connections").
@@ -35,6 +43,8 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
     private readonly connections: QueueConnections,
     private readonly delivery: WebhookDeliveryService,
     private readonly config: WebhooksConfig,
+    private readonly logs: DeliveryLogRepository,
+    private readonly queue: DeliveryQueue,
   ) {}
 
   /** The BullMQ worker of shard 0 (of the only queue, with one shard). */
@@ -63,6 +73,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
         this.connections.worker(),
       );
       worker.on('failed', (job, error) => this.onFailed(job, error));
+      worker.on('completed', (job, result) => this.onCompleted(job, result));
       // Connection errors are retried by BullMQ; without a listener each one is printed raw.
       const name = shards === 1 ? 'delivery worker' : `delivery worker shard ${shard}`;
       logQueueConnectionState(name, worker, this.logger);
@@ -82,15 +93,20 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
    * shutdown began goes back to the queue unsent: an attempt started then could outlive the
    * wait and be sent with nothing recorded (then sent again by the next worker).
    */
-  async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
+  async process(job: Job<DeliveryJobData>, token?: string): Promise<DeliveryOutcome['kind']> {
     // Shutdown does not wait for a put-back: with Redis down it would wait for Redis.
     if (this.jobs.closing) return this.putBack(job, token);
-    const attempted = await this.jobs.track(this.deliver(job, token));
-    if (!attempted) return this.putBack(job, token);
+    const kind = await this.jobs.track(this.deliver(job, token));
+    if (kind === 'stopped') return this.putBack(job, token);
+    // The job's result: a blocked one is looked at again once it is gone (onCompleted).
+    return kind;
   }
 
-  /** Runs the job; false when shutdown began before its attempt, which was then not made. */
-  private async deliver(job: Job<DeliveryJobData>, token?: string): Promise<boolean> {
+  /** Runs the job; `stopped` when shutdown began before its attempt, which was then not made. */
+  private async deliver(
+    job: Job<DeliveryJobData>,
+    token?: string,
+  ): Promise<DeliveryOutcome['kind']> {
     const outcome = await this.delivery.attempt(job.data, { mayStart: () => !this.jobs.closing });
     switch (outcome.kind) {
       case 'wait':
@@ -102,11 +118,30 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
           ...job.data,
           slotAt: undefined,
         });
-      case 'stopped':
-        return false;
+      case 'success':
+      case 'failed':
+      case 'dropped':
+        if (job.data.fifo) await this.moveLineOn(job.data.webhookId);
+        return outcome.kind;
       default:
-        return true;
+        return outcome.kind;
     }
+  }
+
+  /** Enqueues the head of the webhook's FIFO line if it waits without a job. */
+  private async moveLineOn(webhookId: string): Promise<void> {
+    try {
+      const head = await this.logs.fifoHead(webhookId);
+      if (head) await this.queue.enqueue([head]);
+    } catch (error) {
+      this.logger.warn(
+        `FIFO line of webhook ${webhookId} left to the relay: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private onCompleted(job: Job<DeliveryJobData>, result: unknown): void {
+    if (result === 'blocked') void this.jobs.track(this.moveLineOn(job.data.webhookId));
   }
 
   /**

@@ -13,7 +13,12 @@ import { signPayload } from '../signing/webhook-signer';
 import { WebhookRateLimiter } from '../throttling/webhook-rate-limiter';
 import { unsendableHeaderName } from '../endpoints/validation/webhook-headers';
 import { DeliveryJobData } from './webhook-queue';
-import { ClaimedDelivery, DeliveryClaims, SECRET_UNREADABLE } from './delivery-claims';
+import {
+  ClaimedDelivery,
+  DeliveryClaims,
+  SECRET_UNREADABLE,
+  WAITS_IN_LINE,
+} from './delivery-claims';
 import { HttpAttemptResult, WebhookHttpClient } from './webhook-http-client';
 import { retryDelayMs } from './retry-schedule';
 import { USER_AGENT } from './user-agent';
@@ -28,9 +33,10 @@ export type AttemptedOutcome =
 /**
  * Every way an attempt ends. `wait`: the webhook's rate-limit slot is at `untilMs`, so nothing
  * was claimed or sent and no attempt was used. `stopped`: `mayStart` said no, nothing claimed.
+ * `blocked`: a FIFO webhook's delivery that is not the head of its line, nothing claimed.
  */
 export type DeliveryOutcome =
-  AttemptedOutcome | { kind: 'wait'; untilMs: number } | { kind: 'stopped' };
+  AttemptedOutcome | { kind: 'wait'; untilMs: number } | { kind: 'stopped' } | { kind: 'blocked' };
 
 export interface AttemptOptions {
   /**
@@ -76,7 +82,8 @@ export class WebhookDeliveryService {
     }
     if (options.mayStart && !options.mayStart()) return { kind: 'stopped' };
     const outcome = await this.attemptOnce({ id: job.logId, createdAt: job.createdAt }, options);
-    this.metrics.recordDelivery(outcome.kind);
+    // Not an attempt: nothing was claimed.
+    if (outcome.kind !== 'blocked') this.metrics.recordDelivery(outcome.kind);
     return outcome;
   }
 
@@ -97,9 +104,13 @@ export class WebhookDeliveryService {
     return { kind: 'wait', untilMs };
   }
 
-  private async attemptOnce(job: LogKey, options: AttemptOptions): Promise<AttemptedOutcome> {
+  private async attemptOnce(
+    job: LogKey,
+    options: AttemptOptions,
+  ): Promise<AttemptedOutcome | { kind: 'blocked' }> {
     const delivery = await this.claims.claim(job);
     if (!delivery) return { kind: 'dropped' };
+    if (delivery === WAITS_IN_LINE) return { kind: 'blocked' };
     // Already recorded as failed by the claim: a secret that does not decrypt cannot sign.
     if (delivery === SECRET_UNREADABLE) return { kind: 'failed', result: null };
     // From here on, the row's exact day.

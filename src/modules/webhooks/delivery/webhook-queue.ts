@@ -8,6 +8,8 @@ export interface DeliveryJobData {
   createdAt?: number;
   /** Set while a rate-limited delivery waits for the slot it reserved. */
   slotAt?: number;
+  /** Set when the row had a place in a FIFO webhook's line: its end lets the next one go. */
+  fifo?: true;
 }
 
 /** A delivery row as the queue knows it: ids and the partition key, nothing else. */
@@ -16,6 +18,8 @@ export interface DeliveryRef {
   webhookId: string;
   /** created_at in epoch ms: finds the row's day partition without probing every day. */
   createdAt: number;
+  /** Its place in a FIFO webhook's line (contract §10); null or absent when unordered. */
+  fifoSequence?: number | null;
 }
 
 /**

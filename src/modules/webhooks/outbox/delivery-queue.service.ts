@@ -35,11 +35,15 @@ export class DeliveryQueue {
 
   /** Concurrent enqueues share one round trip to Redis. */
   private readonly adds = new MicroBatcher<readonly DeliveryRef[], boolean>(async (groups) => {
-    const added = await this.addAll(groups.flat());
+    const added = await this.addAll(firstInLine(groups.flat()));
     return groups.map(() => added);
   });
 
-  /** For rows that just became due: adds them in bulk. Returns whether Redis took them. */
+  /**
+   * For rows that just became due: adds them in bulk. Returns whether Redis took them. Of a
+   * FIFO webhook's rows only the first in line gets a job here; the others get theirs when the
+   * one before them ends (or from the relay).
+   */
   enqueue(deliveries: readonly DeliveryRef[]): Promise<boolean> {
     return this.adds.add(deliveries);
   }
@@ -63,9 +67,14 @@ export class DeliveryQueue {
     for (let start = 0; start < deliveries.length; start += BULK_SIZE) {
       const jobs = deliveries
         .slice(start, start + BULK_SIZE)
-        .map(({ id, webhookId, createdAt }) => ({
+        .map(({ id, webhookId, createdAt, fifoSequence }) => ({
           name: 'deliver',
-          data: { logId: id, webhookId, createdAt },
+          data: {
+            logId: id,
+            webhookId,
+            createdAt,
+            ...(fifoSequence != null && { fifo: true as const }),
+          },
           opts: { jobId: id },
         }));
       await withTimeout(
@@ -89,7 +98,7 @@ export class DeliveryQueue {
    * revives finished ones; live jobs are left alone.
    */
   async ensureQueued(deliveries: readonly DeliveryRef[]): Promise<number> {
-    const { missing } = await this.withoutLiveJob(deliveries);
+    const { missing } = await this.withoutLiveJob(firstInLine(deliveries));
     await this.enqueueOrThrow(missing);
     return missing.length;
   }
@@ -161,6 +170,24 @@ export class DeliveryQueue {
       throw new Error('Redis did not accept the deliveries');
     }
   }
+}
+
+/**
+ * The deliveries without those that wait behind another of the same list in a FIFO line: only
+ * the lowest number of each FIFO webhook can be its head, the others would only be claimed to
+ * find that they must wait.
+ */
+function firstInLine(deliveries: readonly DeliveryRef[]): DeliveryRef[] {
+  const first = new Map<string, number>();
+  for (const { webhookId, fifoSequence } of deliveries) {
+    if (fifoSequence == null) continue;
+    const lowest = first.get(webhookId);
+    if (lowest === undefined || fifoSequence < lowest) first.set(webhookId, fifoSequence);
+  }
+  if (first.size === 0) return deliveries as DeliveryRef[];
+  return deliveries.filter(
+    ({ webhookId, fifoSequence }) => fifoSequence == null || first.get(webhookId) === fifoSequence,
+  );
 }
 
 function lookupError(failures: ReadonlyArray<{ shard: number; error: Error }>): Error {

@@ -7,7 +7,8 @@ import { OutboxEvent } from '../delivery-logs/outbox-event';
  * Writes the pending deliveries of many events in one statement: one row per event and
  * subscribed active webhook. An explicit event id the tenant has used before writes nothing
  * (idempotency); within one call only its first use counts. Returns each event's rows, in
- * input order. `db` is the caller's transaction when there is one.
+ * input order, each with its FIFO sequence when its webhook is ordered. `db` is the caller's
+ * transaction when there is one.
  */
 export async function writeOutbox(
   db: DataSource | EntityManager,
@@ -26,9 +27,9 @@ export async function writeOutbox(
   const rows = await DeliveryLogRepository.within(db).insertPending(unique);
 
   const written = new Map<string, DeliveryRef[]>();
-  for (const { id, webhookId, createdAt, tenantId, eventId } of rows) {
+  for (const { id, webhookId, createdAt, fifoSequence, tenantId, eventId } of rows) {
     const key = keyOf(tenantId, eventId);
-    const ref = { id, webhookId, createdAt };
+    const ref = { id, webhookId, createdAt, fifoSequence };
     const refs = written.get(key);
     if (refs) refs.push(ref);
     else written.set(key, [ref]);
