@@ -25,7 +25,7 @@ export interface FilterSize {
 }
 
 /** The rounds each variant's calls are split into, the variants taking turns within a round. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** Calls per variant made before timing: the first one reads the tenant's filter. */
 const WARM_UP = 20;
 /** Evaluations per filter when timing the filter alone. */
