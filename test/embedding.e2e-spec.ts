@@ -20,6 +20,7 @@ import { deleteRedisKeys } from './helpers/redis-keys';
 const ORG_42 = { 'x-org-key': 'key-org-42' };
 const ORG_7 = { 'x-org-key': 'key-org-7' };
 const WEBHOOKS = '/billing/v2/webhooks';
+const PAGE_DIR = 'dist/modules/webhooks/portal/page/';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -88,21 +89,29 @@ describe('the packed module embedded in a host app (e2e)', () => {
     ]);
     expect(modules).toContain('dist/modules/webhooks/index.js');
     expect(modules).toContain('dist/modules/webhooks/index.d.ts');
+    // The portal page is built files of its own: served, never required.
+    const page = modules.filter((path) => path.startsWith(PAGE_DIR));
+    expect(page).toContain(`${PAGE_DIR}index.html`);
     const strays = modules.filter(
       (path) =>
-        !/^dist\/modules\/webhooks\/.+\.(js|d\.ts)$/.test(path) || /\.spec\.|\.map$/.test(path),
+        !path.startsWith(PAGE_DIR) &&
+        (!/^dist\/modules\/webhooks\/.+\.(js|d\.ts)$/.test(path) || /\.spec\.|\.map$/.test(path)),
     );
     expect(strays).toEqual([]);
 
     // Every relative require stays inside the package and names a file it ships.
     const moduleDir = join(pack.installedDir, 'dist', 'modules', 'webhooks');
     const escaping: string[] = [];
-    for (const file of modules.filter((path) => path.endsWith('.js'))) {
+    for (const file of modules.filter((path) => path.endsWith('.js') && !page.includes(path))) {
       const source = readFileSync(join(pack.installedDir, file), 'utf8');
       for (const [, target] of source.matchAll(/require\("(\.[^"]*)"\)/g)) {
         const resolved = resolve(dirname(join(pack.installedDir, file)), target);
         const inside = !relative(moduleDir, resolved).startsWith('..');
-        if (!inside || !files.includes(relative(pack.installedDir, `${resolved}.js`))) {
+        // A file, or a folder's index.js.
+        const shipped = [`${resolved}.js`, join(resolved, 'index.js')].some((path) =>
+          files.includes(relative(pack.installedDir, path)),
+        );
+        if (!inside || !shipped) {
           escaping.push(`${file} -> ${target}`);
         }
       }
@@ -193,6 +202,35 @@ describe('the packed module embedded in a host app (e2e)', () => {
     ]);
     expect(logs.rows).toEqual([{ event_id: paid.body.eventId }]);
     expect(receiver.received('/invoices')).toHaveLength(1);
+  });
+
+  it('serves the tenant portal under its global prefix, linked by a session of the module', async () => {
+    const session = await api()
+      .post(`${WEBHOOKS}/portal/sessions`)
+      .set(ORG_42)
+      .send({})
+      .expect(201);
+    const link = new URL(session.body.url);
+    expect(link.pathname).toBe('/billing/portal');
+    expect(link.hash).toBe(`#token=${session.body.token}`);
+
+    const page = await api().get(link.pathname).expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    // The page calls the module's routes where the host mounted them.
+    expect(page.text).toContain('<meta name="webhooks-api" content="/billing/v2"');
+    const assets = [...page.text.matchAll(/(?:src|href)="([^"]*assets\/[^"]+)"/g)].map(
+      ([, asset]) => new URL(asset, link).pathname,
+    );
+    expect(assets).toHaveLength(2);
+    for (const asset of assets) await api().get(asset).expect(200);
+
+    // The token opens the tenant's own routes, past the host's own auth.
+    const list = await api()
+      .get(WEBHOOKS)
+      .set('Authorization', `Bearer ${session.body.token}`)
+      .expect(200);
+    expect(list.body.data.map((webhook: { name: string }) => webhook.name)).toContain('Accounting');
   });
 
   it('stops a host whose options are invalid, naming the option', async () => {
