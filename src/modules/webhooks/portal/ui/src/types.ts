@@ -23,6 +23,11 @@ export interface Webhook {
   timeoutMs: number;
   rateLimitPerSecond: number | null;
   isActive: boolean;
+  /** Contract §10: routing and body format (absent on a server without them). */
+  filter?: unknown;
+  ordering?: 'unordered' | 'fifo';
+  format?: 'standard' | 'slack' | 'discord';
+  template?: string | null;
   status: 'active' | 'disabled';
   disabledReason: string | null;
   secret: string;

@@ -27,6 +27,10 @@ interface FormValues {
   rateLimitPerSecond: string;
   isActive: boolean;
   secret: string;
+  filter: string;
+  ordering: 'unordered' | 'fifo';
+  format: 'standard' | 'slack' | 'discord';
+  template: string;
 }
 
 let nextRowKey = 1;
@@ -51,6 +55,10 @@ function initialValues(webhook: Webhook | undefined): FormValues {
         : String(webhook.rateLimitPerSecond),
     isActive: webhook?.isActive ?? true,
     secret: '',
+    filter: webhook?.filter === null || webhook?.filter === undefined ? '' : json(webhook.filter),
+    ordering: webhook?.ordering ?? 'unordered',
+    format: webhook?.format ?? 'standard',
+    template: webhook?.template ?? '',
   };
 }
 
@@ -83,7 +91,26 @@ function requestBody(values: FormValues, creating: boolean): Record<string, unkn
   if (values.description !== '') body.description = values.description;
   else if (!creating) body.description = null;
   if (creating && values.secret.trim() !== '') body.secret = values.secret.trim();
+  // Routing and format (contract §10): sent when set, cleared on edit when emptied.
+  if (values.filter.trim() !== '') body.filter = JSON.parse(values.filter);
+  else if (!creating) body.filter = null;
+  if (!creating || values.ordering !== 'unordered') body.ordering = values.ordering;
+  if (!creating || values.format !== 'standard') body.format = values.format;
+  if (values.format !== 'standard' && values.template.trim() !== '') {
+    body.template = values.template;
+  } else if (!creating) body.template = null;
   return body;
+}
+
+/** The filter field's problem, if its text is not JSON (the server checks the rest). */
+function filterProblem(text: string): string | undefined {
+  if (text.trim() === '') return undefined;
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch {
+    return 'Filter: not valid JSON';
+  }
 }
 
 export function EndpointFormScreen({ webhookId }: { webhookId?: string }) {
@@ -177,6 +204,11 @@ function EndpointForm({
 
   async function save(event: Event) {
     event.preventDefault();
+    const problem = filterProblem(values.filter);
+    if (problem) {
+      setError(new ApiError(400, [problem]));
+      return;
+    }
     setSaving(true);
     setError(undefined);
     try {
@@ -376,6 +408,68 @@ function EndpointForm({
           </span>
         </div>
       </div>
+      <fieldset>
+        <legend>Routing and format</legend>
+        <div class="field">
+          <label for="endpoint-filter">Filter (JSON)</label>
+          <textarea
+            id="endpoint-filter"
+            class="code"
+            rows={3}
+            spellcheck={false}
+            value={values.filter}
+            onInput={text('filter')}
+            placeholder='{ "data.message.to": { "$startsWith": "+1" } }'
+            aria-describedby="endpoint-filter-about"
+          />
+          <span class="muted" id="endpoint-filter-about">
+            Only events that match are delivered. Empty: every subscribed event.
+          </span>
+        </div>
+        <div class="grid">
+          <div class="field">
+            <label for="endpoint-ordering">Ordering</label>
+            <select
+              id="endpoint-ordering"
+              value={values.ordering}
+              onChange={(e) => set('ordering', e.currentTarget.value as FormValues['ordering'])}
+            >
+              <option value="unordered">unordered</option>
+              <option value="fifo">fifo (one at a time, in order)</option>
+            </select>
+          </div>
+          <div class="field">
+            <label for="endpoint-format">Format</label>
+            <select
+              id="endpoint-format"
+              value={values.format}
+              onChange={(e) => set('format', e.currentTarget.value as FormValues['format'])}
+            >
+              <option value="standard">standard</option>
+              <option value="slack">slack</option>
+              <option value="discord">discord</option>
+            </select>
+          </div>
+        </div>
+        {values.format !== 'standard' && (
+          <div class="field">
+            <label for="endpoint-template">Message template</label>
+            <textarea
+              id="endpoint-template"
+              rows={2}
+              maxLength={2000}
+              value={values.template}
+              onInput={text('template')}
+              placeholder="[{{type}}] {{id}}"
+              aria-describedby="endpoint-template-about"
+            />
+            <span class="muted" id="endpoint-template-about">
+              {'{{path}} reads the event, e.g. {{data.message.to}}. Empty: [{{type}}] {{id}}.'}
+            </span>
+          </div>
+        )}
+      </fieldset>
+
       <div class="field checkbox">
         <input
           id="endpoint-active"
