@@ -281,7 +281,7 @@ function EndpointForm({
       <fieldset class="events">
         <legend>Events</legend>
         {eventBox('*', '*', 'Every event, including types added later')}
-        {byCategory(catalog).map(([category, events]) => (
+        {byCategory(catalog.filter(isSubscribable)).map(([category, events]) => (
           <fieldset key={category}>
             <legend>{category}</legend>
             {eventBox(`${category}.*`, `${category}.*`, `Every ${category} event`)}
@@ -506,4 +506,9 @@ function EndpointForm({
       </div>
     </form>
   );
+}
+
+/** webhook.test is sent only by the test route: no endpoint can subscribe to it. */
+function isSubscribable(event: CatalogEvent): boolean {
+  return event.type !== 'webhook.test';
 }
