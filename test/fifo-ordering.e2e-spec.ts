@@ -7,6 +7,7 @@ import type { TestApp } from './helpers/test-app';
 import { webhookBody } from './helpers/test-app';
 import { statusCounts, waitUntil, waitUntilSettled } from './helpers/waiting';
 import type { WebhooksService } from '../src/modules/webhooks/webhooks.service';
+import { writeOutbox } from '../src/modules/webhooks/outbox/outbox-writer';
 import { shardOf } from '../src/modules/webhooks/redis/queue-shards';
 
 const BASE = '/api/v1/webhooks';
@@ -14,6 +15,13 @@ const BASE = '/api/v1/webhooks';
 const QUICK_RETRIES = { backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 1000 };
 
 const range = (count: number) => Array.from({ length: count }, (_, n) => n);
+
+/** A response held until `open()` is called. */
+function gate(): { held: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const held = new Promise<void>((resolve) => (open = resolve));
+  return { held, open };
+}
 
 async function createWebhook(
   t: TestApp,
@@ -205,6 +213,92 @@ describe('FIFO ordering (e2e)', () => {
       // Created (started) in the order 1, 2, 0; numbered and delivered in the commit order.
       expect(rows.map((row) => row.n)).toEqual([1, 2, 0]);
       expect(rows.map((row) => Number(row.fifo_sequence))).toEqual([2, 3, 1]);
+    });
+
+    it('sends a manual retry after the deliveries already in line, never beside them', async () => {
+      const tenantId = randomUUID();
+      const path = `/manual-retry-${randomUUID()}`;
+      const second = gate();
+      receiver.answer(path, ({ n, attempt }) => {
+        if (n === 0 && attempt === 1) return { status: 500 };
+        return { status: 200, until: n === 1 ? second.held : undefined };
+      });
+      const webhook = await createWebhook(t, tenantId, receiver.url(path), {
+        ordering: 'fifo',
+        retryPolicy: { maxAttempts: 1, ...QUICK_RETRIES },
+      });
+
+      await triggerInOrder(webhooks, tenantId, 3);
+      // The head failed for good, the next one is being sent (and held).
+      await receiver.waitFor(path, 2, 15_000);
+      const failed = await t.as(tenantId).get(`${BASE}/${webhook}/logs?status=failed`).expect(200);
+      expect(failed.body.data).toHaveLength(1);
+      await t
+        .as(tenantId)
+        .post(`${BASE}/${webhook}/logs/${failed.body.data[0].id}/retry`)
+        .expect(202);
+      second.open();
+      await waitUntilSettled(t, [webhook], 30_000);
+
+      expect(receiver.order(path)).toEqual([0, 1, 2, 0]);
+      expect(receiver.maxInFlight(path)).toBe(1);
+      expect(await statusCounts(t.dataSource, webhook)).toEqual({ success: 3 });
+    });
+
+    it('finds the head of a line whose jobs were lost (the relay), then sends the rest in order', async () => {
+      const tenantId = randomUUID();
+      const path = `/lost-jobs-${randomUUID()}`;
+      const webhook = await createWebhook(t, tenantId, receiver.url(path), { ordering: 'fifo' });
+
+      // Committed rows that never got their jobs, as when a process dies right after the commit.
+      const events = range(4).map((n) => {
+        const eventId = `evt_lost_${n}_${randomUUID().replace(/-/g, '')}`;
+        const type = 'message.sent';
+        return {
+          tenantId,
+          eventId,
+          eventType: type,
+          payload: JSON.stringify({
+            id: eventId,
+            type,
+            timestamp: new Date().toISOString(),
+            data: { n },
+          }),
+          patterns: ['message.sent', 'message.*', '*'],
+        };
+      });
+      // The app's manager: its DataSource comes from the app's own (isolated) typeorm.
+      const [first] = await writeOutbox(t.dataSource.manager, events);
+      expect(first).toHaveLength(1);
+      await waitUntilSettled(t, [webhook], 30_000);
+
+      expect(receiver.order(path)).toEqual([0, 1, 2, 3]);
+      expect(receiver.maxInFlight(path)).toBe(1);
+    });
+
+    it('releases the waiting deliveries when the webhook is switched to unordered', async () => {
+      const tenantId = randomUUID();
+      const path = `/switched-${randomUUID()}`;
+      const head = gate();
+      receiver.answer(path, ({ n }) => ({ status: 200, until: n === 0 ? head.held : undefined }));
+      const webhook = await createWebhook(t, tenantId, receiver.url(path), { ordering: 'fifo' });
+
+      await triggerInOrder(webhooks, tenantId, 4);
+      await receiver.waitFor(path, 1, 15_000);
+      const res = await t
+        .as(tenantId)
+        .patch(`${BASE}/${webhook}`, { ordering: 'unordered' })
+        .expect(200);
+      expect(res.body.ordering).toBe('unordered');
+      // The rest is sent while the head is still open.
+      await receiver.waitFor(path, 4, 30_000);
+      head.open();
+      await waitUntilSettled(t, [webhook], 30_000);
+
+      expect(receiver.order(path)[0]).toBe(0);
+      expect([...receiver.order(path)].sort()).toEqual([0, 1, 2, 3]);
+      expect(receiver.maxInFlight(path)).toBeGreaterThan(1);
+      expect(await statusCounts(t.dataSource, webhook)).toEqual({ success: 4 });
     });
 
     it('keeps the order when the worker sending the head is killed (SIGKILL): the other sends it again, then the rest', async () => {

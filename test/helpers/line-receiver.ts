@@ -17,6 +17,8 @@ export interface LineRequest {
 export interface LineResponse {
   status: number;
   delayMs?: number;
+  /** Answers only once this settles (or the client went away). */
+  until?: Promise<unknown>;
 }
 
 /** How a path answers one request: its status after `delayMs`. */
@@ -103,10 +105,11 @@ export class LineReceiver {
       at: Date.now(),
     };
     this.received.set(path, [...this.requests(path), request]);
-    const { status, delayMs } = (this.answers.get(path) ?? ((): LineResponse => ({ status: 200 })))(
-      request,
-    );
+    const { status, delayMs, until } = (
+      this.answers.get(path) ?? ((): LineResponse => ({ status: 200 }))
+    )(request);
     if (delayMs) await untilTimeOrClose(res, delayMs);
+    if (until) await Promise.race([until, once(res, 'close')]);
     if (res.destroyed) return close();
     // The count drops before the client can read the answer: it never sees itself overlap.
     close();

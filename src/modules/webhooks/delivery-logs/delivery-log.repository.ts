@@ -225,13 +225,16 @@ export class DeliveryLogRepository {
     );
   }
 
-  /** Age in seconds of the oldest due row no worker holds (0: none); on idx_webhook_logs_due. */
+  /**
+   * Age in seconds of the oldest due row no worker holds (0: none); on idx_webhook_logs_due.
+   * Rows waiting behind the head of a FIFO line are not due: a long line is not a lag.
+   */
   async oldestWaitingAgeSeconds(): Promise<number> {
     const [row] = await queryRows<{ lag: number }>(
       this.db,
       `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_attempt_at)), 0)::float8 AS lag
          FROM webhook_logs
-        WHERE status IN (${WAITING}) AND next_attempt_at <= now()`,
+        WHERE status IN (${WAITING}) AND next_attempt_at <= now() AND ${inFifoTurn('webhook_logs')}`,
     );
     return Number(row.lag);
   }

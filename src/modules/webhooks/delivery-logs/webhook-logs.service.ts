@@ -29,7 +29,10 @@ export class WebhookLogsService {
     return log;
   }
 
-  /** Sends a finished delivery again now, with a fresh round of the retry policy. */
+  /**
+   * Sends a finished delivery again now, with a fresh round of the retry policy; a FIFO
+   * webhook's goes to the back of its line (after every delivery waiting or in flight).
+   */
   async retry(tenantId: string, webhookId: string, logId: string): Promise<void> {
     const rows = await this.logs.retryOne(tenantId, webhookId, logId);
     if (rows.length === 0) {
@@ -39,7 +42,10 @@ export class WebhookLogsService {
     await this.requeue(rows);
   }
 
-  /** Re-queues every failed delivery of the webhook created since `since`. */
+  /**
+   * Re-queues every failed delivery of the webhook created since `since`; a FIFO webhook's go
+   * to the back of its line, in their old order.
+   */
   async recover(tenantId: string, webhookId: string, since: Date): Promise<number> {
     await this.registry.assertOwned(tenantId, webhookId);
     const rows = await this.logs.recoverFailed(tenantId, webhookId, since);
@@ -47,7 +53,10 @@ export class WebhookLogsService {
     return rows.length;
   }
 
-  /** The rows are pending in Postgres already; if Redis is away the relay enqueues them. */
+  /**
+   * The rows are pending in Postgres already; if Redis is away the relay enqueues them. Of a
+   * FIFO webhook's only the first gets a job (DeliveryQueue.ensureQueued).
+   */
   private async requeue(deliveries: DeliveryRef[]): Promise<void> {
     try {
       await this.queue.ensureQueued(deliveries);
