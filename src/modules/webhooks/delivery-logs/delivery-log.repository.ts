@@ -21,6 +21,7 @@ import {
   WAITING_STATUSES,
 } from './delivery-log-status';
 import { insertPendingStatement } from './pending-insert.sql';
+import type { OutboxRouting } from '../outbox/outbox-routing';
 import { CREATED_AT_MS, eventJoin } from './log-columns.sql';
 import { fifoLineRows, inFifoTurn } from './fifo-line.sql';
 
@@ -157,8 +158,11 @@ export class DeliveryLogRepository {
    * One pending row per event and subscribed active webhook, in one statement; an explicit
    * event id the tenant has used before writes nothing.
    */
-  insertPending(events: readonly OutboxEvent[]): Promise<WrittenDelivery[]> {
-    return preparedRows<WrittenDelivery>(this.db, ...insertPendingStatement(events));
+  insertPending(
+    events: readonly OutboxEvent[],
+    routing: OutboxRouting,
+  ): Promise<WrittenDelivery[]> {
+    return preparedRows<WrittenDelivery>(this.db, ...insertPendingStatement(events, routing));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { CREATED_AT_MS } from './log-columns.sql';
 import type { OutboxEvent } from './outbox-event';
+import type { OutboxRouting } from '../outbox/outbox-routing';
 
 /**
  * The outbox write's two statements, for DeliveryLogRepository.insertPending only. An event
@@ -10,6 +11,13 @@ import type { OutboxEvent } from './outbox-event';
  * KEY SHARE, as a foreign key check would: deleting one waits for the insert, then deletes its
  * logs too.
  *
+ * Payload filters (contract §10) are evaluated in process, not here (outbox/outbox-routing.ts):
+ * the statement gets the filters the process evaluated (ids and stored texts) and the filtered
+ * webhooks that matched. A subscribed webhook whose filter is not among them (new or changed
+ * since the process read it) is `stale`: then nothing at all is written and the statement
+ * returns that webhook's id alone (a row without a log id), for the writer to read the filters
+ * again and write once more.
+ *
  * FIFO webhooks (contract §10) number their rows: `line` takes the next numbers from the
  * webhook's fifo_sequence, under its row lock, which is held until commit. A second writer for
  * the same webhook waits there and gets the numbers after these, so the order is the commit
@@ -19,6 +27,25 @@ import type { OutboxEvent } from './outbox-event';
 
 const RETURNING = `RETURNING id, webhook_id AS "webhookId", tenant_id AS "tenantId", event_id AS "eventId",
   ${CREATED_AT_MS}, fifo_sequence::float8 AS "fifoSequence"`;
+
+/** The logs written, then one row per stale webhook (no log id): never both. */
+const WRITTEN_OR_STALE = `
+  SELECT * FROM logs
+  UNION ALL
+  SELECT NULL::uuid, s.id, s.tenant_id, NULL::varchar, NULL::float8, NULL::float8 FROM stale s`;
+
+/**
+ * Subscribed webhooks whose filter this process did not evaluate; the known filters come as
+ * parallel arrays of ids and texts ($known_ids, $known_texts).
+ */
+function staleOf(candidates: string, knownIds: string, knownTexts: string): string {
+  return `
+  stale AS (
+    SELECT c.webhook_id AS id, c.tenant_id FROM ${candidates} c
+     WHERE c.filter IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM unnest(${knownIds}::uuid[], ${knownTexts}::text[]) AS k(id, filter)
+                        WHERE k.id = c.webhook_id AND k.filter = c.filter))`;
+}
 
 /**
  * The FIFO webhooks among `written` (rows with webhook_id and fifo), locked in id order, and
@@ -42,11 +69,16 @@ function fifoLine(written: string): string {
 
 /** One event (every call inside a caller's transaction): constants plan best. */
 const INSERT_ONE = `
-  WITH targets AS (
-    SELECT w.id, w.ordering = 'fifo' AS fifo FROM webhooks w
+  WITH candidates AS (
+    SELECT w.id AS webhook_id, w.tenant_id, w.ordering = 'fifo' AS fifo, w.filter::text AS filter
+      FROM webhooks w
      WHERE w.tenant_id = $1::varchar AND w.is_active AND w.events && $5::text[]
        AND w.id IS DISTINCT FROM $6::uuid
      FOR KEY SHARE),
+  ${staleOf('candidates', '$7', '$8')},
+  targets AS (
+    SELECT c.webhook_id AS id, c.fifo FROM candidates c
+     WHERE (c.filter IS NULL OR c.webhook_id = ANY($9::uuid[])) AND NOT EXISTS (SELECT 1 FROM stale)),
   fresh AS (
     INSERT INTO webhook_event_keys (tenant_id, event_id)
     SELECT $1::varchar, $2::varchar WHERE EXISTS (SELECT 1 FROM targets)
@@ -57,11 +89,13 @@ const INSERT_ONE = `
     SELECT $1::varchar, $2::varchar, $3::varchar, $4::json FROM fresh),
   written AS (
     SELECT t.id AS webhook_id, t.fifo FROM targets t, fresh),
-  ${fifoLine('written')}
-  INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, next_attempt_at, fifo_sequence)
-  SELECT $1::varchar, t.webhook_id, $2::varchar, $3::varchar, now(), line.before + 1
-    FROM written t LEFT JOIN line USING (webhook_id)
-  ${RETURNING}`;
+  ${fifoLine('written')},
+  logs AS (
+    INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, next_attempt_at, fifo_sequence)
+    SELECT $1::varchar, t.webhook_id, $2::varchar, $3::varchar, now(), line.before + 1
+      FROM written t LEFT JOIN line USING (webhook_id)
+    ${RETURNING})
+  ${WRITTEN_OR_STALE}`;
 
 /**
  * Many events: the same statements over one array per column. Patterns travel joined by
@@ -70,15 +104,22 @@ const INSERT_ONE = `
  */
 const INSERT_MANY = `
   WITH e AS (
-    SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::json[], $5::text[], $6::uuid[])
+    SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::json[], $5::text[], $6::uuid[],
+                         $7::text[])
                   WITH ORDINALITY
-             AS e(tenant_id, event_id, event_type, payload, patterns, exclude_webhook_id, position)),
-  targets AS (
-    SELECT e.tenant_id, e.event_id, w.id AS webhook_id, w.ordering = 'fifo' AS fifo
+             AS e(tenant_id, event_id, event_type, payload, patterns, exclude_webhook_id, matched, position)),
+  candidates AS (
+    SELECT e.tenant_id, e.event_id, w.id AS webhook_id, w.ordering = 'fifo' AS fifo,
+           w.filter::text AS filter, e.matched
       FROM e JOIN webhooks w ON w.tenant_id = e.tenant_id AND w.is_active
                             AND w.events && string_to_array(e.patterns, ',')
                             AND w.id IS DISTINCT FROM e.exclude_webhook_id
      FOR KEY SHARE OF w),
+  ${staleOf('candidates', '$8', '$9')},
+  targets AS (
+    SELECT c.tenant_id, c.event_id, c.webhook_id, c.fifo FROM candidates c
+     WHERE (c.filter IS NULL OR c.webhook_id::text = ANY(string_to_array(c.matched, ',')))
+       AND NOT EXISTS (SELECT 1 FROM stale)),
   fresh AS (
     INSERT INTO webhook_event_keys (tenant_id, event_id)
     SELECT DISTINCT tenant_id, event_id FROM targets
@@ -96,20 +137,39 @@ const INSERT_MANY = `
   numbered AS (
     SELECT f.tenant_id, f.event_id, f.webhook_id,
            line.before + row_number() OVER (PARTITION BY f.webhook_id ORDER BY f.position) AS seq
-      FROM fifo_written f JOIN line USING (webhook_id))
-  INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, next_attempt_at, fifo_sequence)
-  SELECT t.tenant_id, t.webhook_id, t.event_id, e.event_type, now(), n.seq
-    FROM targets t JOIN fresh USING (tenant_id, event_id) JOIN e USING (tenant_id, event_id)
-    LEFT JOIN numbered n USING (tenant_id, event_id, webhook_id)
-  ${RETURNING}`;
+      FROM fifo_written f JOIN line USING (webhook_id)),
+  logs AS (
+    INSERT INTO webhook_logs (tenant_id, webhook_id, event_id, event_type, next_attempt_at, fifo_sequence)
+    SELECT t.tenant_id, t.webhook_id, t.event_id, e.event_type, now(), n.seq
+      FROM targets t JOIN fresh USING (tenant_id, event_id) JOIN e USING (tenant_id, event_id)
+      LEFT JOIN numbered n USING (tenant_id, event_id, webhook_id)
+    ${RETURNING})
+  ${WRITTEN_OR_STALE}`;
 
-/** The statement and its parameters for these events (distinct tenant and event id pairs). */
-export function insertPendingStatement(events: readonly OutboxEvent[]): [string, unknown[]] {
+/**
+ * The statement and its parameters for these events (distinct tenant and event id pairs) and
+ * the filters evaluated for them.
+ */
+export function insertPendingStatement(
+  events: readonly OutboxEvent[],
+  routing: OutboxRouting,
+): [string, unknown[]] {
+  const { knownIds, knownTexts, matched } = routing;
   if (events.length === 1) {
     const { tenantId, eventId, eventType, payload, patterns, excludeWebhookId } = events[0];
     return [
       INSERT_ONE,
-      [tenantId, eventId, eventType, payload, patterns, excludeWebhookId ?? null],
+      [
+        tenantId,
+        eventId,
+        eventType,
+        payload,
+        patterns,
+        excludeWebhookId ?? null,
+        knownIds,
+        knownTexts,
+        matched[0],
+      ],
     ];
   }
   return [
@@ -121,6 +181,10 @@ export function insertPendingStatement(events: readonly OutboxEvent[]): [string,
       events.map((event) => event.payload),
       events.map((event) => event.patterns.join(',')),
       events.map((event) => event.excludeWebhookId ?? null),
+      // Webhook ids (uuids) hold no comma.
+      matched.map((ids) => ids.join(',')),
+      knownIds,
+      knownTexts,
     ],
   ];
 }

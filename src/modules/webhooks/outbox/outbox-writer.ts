@@ -2,6 +2,17 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryLogRepository } from '../delivery-logs/delivery-log.repository';
 import { DeliveryRef } from '../delivery/webhook-queue';
 import { OutboxEvent } from '../delivery-logs/outbox-event';
+import { WrittenDelivery } from '../delivery-logs/delivery-log.repository';
+import { outboxRouting } from './outbox-routing';
+import { WebhookFilters } from './webhook-filters';
+
+/**
+ * The compiled payload filters, for every module instance of the process: the outbox statement
+ * checks each against the stored one, so sharing can only cost a re-read, never a wrong event.
+ */
+const filters = new WebhookFilters();
+/** Rounds of "filters changed, read them again": only a filter edited in every round runs out. */
+const MAX_FILTER_ROUNDS = 3;
 
 /**
  * Writes the pending deliveries of many events in one statement: one row per event and
@@ -24,7 +35,7 @@ export async function writeOutbox(
   });
   const unique = events.filter((_, index) => firstUse.get(keys[index]) === index);
 
-  const rows = await DeliveryLogRepository.within(db).insertPending(unique);
+  const rows = await insertRouted(db, unique);
 
   const written = new Map<string, DeliveryRef[]>();
   for (const { id, webhookId, createdAt, fifoSequence, tenantId, eventId } of rows) {
@@ -35,4 +46,25 @@ export async function writeOutbox(
     else written.set(key, [ref]);
   }
   return keys.map((key, index) => (firstUse.get(key) === index ? (written.get(key) ?? []) : []));
+}
+
+/**
+ * The insert, with the filters evaluated in process. A round that finds a filtered webhook whose
+ * filter this process does not know writes nothing; its tenants' filters are read again (in the
+ * caller's transaction, if any) and the round repeated.
+ */
+async function insertRouted(
+  db: DataSource | EntityManager,
+  events: readonly OutboxEvent[],
+): Promise<WrittenDelivery[]> {
+  const logs = DeliveryLogRepository.within(db);
+  for (let round = 1; ; round++) {
+    const rows = await logs.insertPending(events, outboxRouting(events, filters));
+    const stale = rows.filter((row) => row.id === null);
+    if (stale.length === 0) return rows;
+    if (round === MAX_FILTER_ROUNDS) {
+      throw new Error('Webhook filters kept changing while the event was written; try again');
+    }
+    await filters.refresh(db, [...new Set(stale.map((row) => row.tenantId))]);
+  }
 }
