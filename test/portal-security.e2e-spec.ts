@@ -141,7 +141,10 @@ describe('Tenant portal: sessions, isolation and page security, in a real browse
 
   it('answers a tampered token and a missing one with a message, and no data', async () => {
     const { url } = await portal.session(randomUUID());
-    const tampered = await portal.open(`${url.slice(0, -2)}xx`, { refusedStatuses: [401] });
+    // The last two characters of the signature, each replaced by another one.
+    const other = (char: string) => (char === 'A' ? 'B' : 'A');
+    const forged = url.slice(0, -2) + other(url.at(-2)!) + other(url.at(-1)!);
+    const tampered = await portal.open(forged, { refusedStatuses: [401] });
     await tampered.page.getByRole('alert').getByText(EXPIRED).waitFor();
     expect(await tampered.page.getByRole('table').count()).toBe(0);
 
@@ -180,6 +183,12 @@ describe('Tenant portal: sessions, isolation and page security, in a real browse
     expect(await leaked()).toEqual({ name: 0, url: 0, tables: 0 });
     // Its recent events are its own: none.
     await page.getByText('No events yet.').waitFor();
+
+    // Addresses anyone can craft: a malformed escape, a path step.
+    for (const address of ['#/endpoints/%E0', '#/endpoints/..', `#/endpoints/../webhooks`]) {
+      await route(address);
+      await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    }
   });
 
   it('shows markup in names and response bodies as text and never runs it', async () => {

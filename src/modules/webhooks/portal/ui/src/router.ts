@@ -10,12 +10,23 @@ export type Route =
   | { screen: 'events'; eventId?: string }
   | { screen: 'not-found' };
 
+/** A route's parts, decoded; null for a malformed escape or a "." / ".." part (a link anyone can make). */
+function partsOf(hash: string): string[] | null {
+  try {
+    const parts = hash
+      .replace(/^#\/?/, '')
+      .split('/')
+      .filter((part) => part !== '')
+      .map(decodeURIComponent);
+    return parts.some((part) => part === '.' || part === '..') ? null : parts;
+  } catch {
+    return null;
+  }
+}
+
 export function parseRoute(hash: string): Route {
-  const parts = hash
-    .replace(/^#\/?/, '')
-    .split('/')
-    .filter((part) => part !== '')
-    .map(decodeURIComponent);
+  const parts = partsOf(hash);
+  if (parts === null) return { screen: 'not-found' };
   const [first, second, third, fourth] = parts;
   if (parts.length === 0) return { screen: 'endpoints' };
   if (first === 'events' && parts.length <= 2) return { screen: 'events', eventId: second };
