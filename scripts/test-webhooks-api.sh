@@ -608,6 +608,105 @@ hook_signed_by "$SECRET2" "new secret"
 hook_signed_by "$SECRET1" "old secret"
 pass
 
+step "stats time series and event history"
+api GET "$API/webhooks/$WH1/stats/timeseries?period=24h"
+expect_status 200
+check 'j.period === "24h" && j.bucketSeconds === 3600 && j.buckets.length === 24' "expected 24 hourly buckets"
+check 'j.buckets.reduce((n, b) => n + b.successful, 0) >= 6' "buckets count fewer than 6 successful deliveries"
+api GET "$API/webhook-events?limit=100"
+expect_status 200
+check 'j.data.some(e => e.eventId === a[0] && e.deliveries >= 1)' "event list lacks the first message.sent" "$MSG1_EVENT"
+api GET "$API/webhook-events/$MSG1_EVENT"
+expect_status 200
+check 'j.eventType === "message.sent" && j.deliveries.some(d => d.webhookId === a[0])' \
+  "event detail lacks its delivery to the webhook" "$WH1"
+pass
+
+step "portal session and page"
+api POST "$API/webhooks/portal/sessions" '{"expiresInMinutes":5}'
+expect_status 201
+check 'j.url.endsWith("/portal#token=" + j.token) && j.token.startsWith("whp_")' "url is not <origin>/portal#token=<token>"
+PORTAL_TOKEN=$(json "$BODY" 'j.token')
+PAGE_HEADERS=$(curl -sS -D - -o "$TMP/portal.html" --max-time 10 "$BASE_URL/portal" || true)
+grep -qi "^content-security-policy: default-src 'none'" <<<"$PAGE_HEADERS" ||
+  fail "GET /portal lacks its Content-Security-Policy (was the page built? npm run build:portal)"
+grep -q 'name="webhooks-api"' "$TMP/portal.html" || fail "the portal page lacks its API meta tag"
+AUTH="Bearer $PORTAL_TOKEN" api GET "$API/webhooks/$WH1"
+expect_status 200
+pass
+
+step "read-only portal session"
+api POST "$API/webhooks/portal/sessions" '{"readOnly":true}'
+expect_status 201
+READ_ONLY="Bearer $(json "$BODY" 'j.token')"
+AUTH=$READ_ONLY api GET "$API/webhooks/$WH1/logs"
+expect_status 200
+AUTH=$READ_ONLY api PATCH "$API/webhooks/$WH1" '{"name":"changed by a read-only session"}'
+expect_status 403
+AUTH=$READ_ONLY api GET "$API/webhooks/$WH1/secret"
+expect_status 403
+STEP_STATUS="200, 403"
+pass
+
+step "payload filter"
+api POST "$API/webhooks" "{\"name\":\"smoke $RUN filtered\",\"url\":\"$RECEIVER/filtered\",\"events\":[\"message.sent\"],\"filter\":{\"data.message.body\":{\"\$contains\":\"filter-me\"}}}"
+expect_status 201
+WH3=$(json "$BODY" 'j.id')
+CREATED+=("$WH3")
+api POST "$API/webhooks/$WH3/filter/test" '{"payload":{"message":{"body":"please filter-me"}}}'
+expect_status 200
+check 'j.matches === true' "filter/test does not match a matching payload"
+api POST "$API/webhooks" '{"name":"bad filter","url":"https://example.com/x","events":["message.sent"],"filter":{"data.x":{"$like":"a"}}}'
+expect_status 400
+check 'JSON.stringify(j.message).includes("filter.data.x.$like")' "the 400 does not name the offending path"
+MARK=$(hook_mark)
+api POST "$API/messages" "{\"to\":\"$PHONE1\",\"body\":\"smoke $RUN not for the filter\"}"
+expect_status 201
+api POST "$API/messages" "{\"to\":\"$PHONE1\",\"body\":\"smoke $RUN filter-me\"}"
+expect_status 201
+hook_wait "$MARK" "the matching message.sent on /filtered" \
+  'r.path === "/filtered" && r.event.data?.message?.body === a[0]' "smoke $RUN filter-me"
+api GET "$API/webhooks/$WH3/logs"
+expect_status 200
+check 'j.meta.total === 1' "the filtered webhook has a log for the event its filter refused"
+STEP_STATUS=201
+pass
+
+step "slack format"
+api POST "$API/webhooks" "{\"name\":\"smoke $RUN slack\",\"url\":\"$RECEIVER/slack\",\"events\":[\"message.sent\"],\"format\":\"slack\",\"template\":\"[{{type}}] {{data.message.body}}\"}"
+expect_status 201
+WH4=$(json "$BODY" 'j.id')
+SECRET4=$(json "$BODY" 'j.secret')
+CREATED+=("$WH4")
+MARK=$(hook_mark)
+api POST "$API/messages" "{\"to\":\"$PHONE1\",\"body\":\"smoke $RUN chat\"}"
+expect_status 201
+hook_wait "$MARK" "a slack message on /slack" 'r.path === "/slack"'
+expect_hook 'j.body === JSON.stringify({ text: "[message.sent] " + a[0] })' "slack body is not {\"text\": <rendered template>}" "smoke $RUN chat"
+hook_signed_by "$SECRET4" "webhook secret"
+STEP_STATUS=201
+pass
+
+step "fifo webhook delivers in order"
+api POST "$API/webhooks" "{\"name\":\"smoke $RUN fifo\",\"url\":\"$RECEIVER/fifo\",\"events\":[\"message.sent\"],\"ordering\":\"fifo\"}"
+expect_status 201
+check 'j.ordering === "fifo"' "ordering not stored"
+WH5=$(json "$BODY" 'j.id')
+CREATED+=("$WH5")
+MARK=$(hook_mark)
+for n in 1 2 3; do
+  api POST "$API/messages" "{\"to\":\"$PHONE1\",\"body\":\"smoke $RUN fifo $n\"}"
+  expect_status 201
+done
+hook_wait "$MARK" "the third message on /fifo" \
+  'r.path === "/fifo" && r.event.data?.message?.body === a[0]' "smoke $RUN fifo 3"
+ORDER=$(tail -n +"$((MARK + 1))" "$HOOK_LOG" | node -e '
+  const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean).map(JSON.parse);
+  process.stdout.write(lines.filter((r) => r.path === "/fifo").map((r) => JSON.parse(r.body).data.message.body.slice(-1)).join(""));')
+[[ $ORDER == 123 ]] || fail "fifo webhook got the messages in the order $ORDER"
+STEP_STATUS=201
+pass
+
 step "unauthenticated request"
 AUTH= api GET "$API/webhooks"
 expect_status 401
