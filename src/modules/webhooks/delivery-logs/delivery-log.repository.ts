@@ -419,9 +419,13 @@ export class DeliveryLogRepository {
       matching.andWhere('log.event_type = :eventType', { eventType: query.eventType });
     if (query.from) matching.andWhere('log.created_at >= :from', { from: query.from });
     if (query.to) matching.andWhere('log.created_at < :to', { to: query.to });
-    // One event per log, so LIMIT/OFFSET on the join is exact; the count needs no join.
-    const [data, total] = await Promise.all([
-      withEvent(matching.clone())
+    // The page is chosen on the logs alone (the index's order), then only its rows are joined
+    // to their events: joining first would read an event for every matching log (100,000 logs:
+    // about 250 ms instead of 1). The count needs no join either.
+    const [page, total] = await Promise.all([
+      matching
+        .clone()
+        .select(['log.id', 'log.createdAt'])
         .orderBy('log.created_at', 'DESC')
         .addOrderBy('log.id', 'DESC')
         .offset((query.page - 1) * query.limit)
@@ -429,6 +433,30 @@ export class DeliveryLogRepository {
         .getMany(),
       matching.getCount(),
     ]);
+    const data =
+      page.length === 0
+        ? []
+        : await withEvent(
+            this.db
+              .getRepository(WebhookLog)
+              .createQueryBuilder('log')
+              .where(
+                'log.id IN (:...ids) AND log.webhook_id = :webhookId AND log.tenant_id = :tenantId',
+                {
+                  ids: page.map((log) => log.id),
+                  webhookId,
+                  tenantId,
+                },
+              )
+              // The page's day partitions only; ±1 ms, as Dates drop Postgres's microseconds.
+              .andWhere('log.created_at BETWEEN :oldest AND :newest', {
+                oldest: new Date(page[page.length - 1].createdAt.getTime() - 1),
+                newest: new Date(page[0].createdAt.getTime() + 1),
+              }),
+          )
+            .orderBy('log.created_at', 'DESC')
+            .addOrderBy('log.id', 'DESC')
+            .getMany();
     return { data, meta: { page: query.page, limit: query.limit, total } };
   }
 
