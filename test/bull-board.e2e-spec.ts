@@ -6,18 +6,8 @@ import { Browser, chromium } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, TestApp } from './helpers/test-app';
 import { randomUUID } from 'node:crypto';
+import { CHROMIUM, CHROMIUM_ARGS } from '../scripts/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = resolve(__dirname, '..', 'test-output', 'bull-board.png');
 const QUEUE_NAME = 'webhook-delivery';
 const HTML = 'text/html,application/xhtml+xml';

@@ -16,19 +16,8 @@ import type { BenchContext } from './bench-app';
 import { DayPartitions } from '../../src/modules/webhooks/partitions/day-partitions.service';
 import { DAY_MS } from '../../src/modules/webhooks/partitions/day-partitions';
 import { percentile, Scenario } from './report';
+import { CHROMIUM, CHROMIUM_ARGS } from '../chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-// As the portal's browser specs launch it.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SESSIONS_ROUTE = '/api/v1/webhooks/portal/sessions';
 const UI_DIR = resolve(__dirname, '..', '..', 'src', 'modules', 'webhooks', 'portal', 'ui');
 /** Where `npm run build:portal` writes the page the module serves (vite.config.mts). */

@@ -3,18 +3,8 @@ import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
 import { DeliveryPipeline, ONE_ATTEMPT, startDeliveryPipeline } from './delivery-harness';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 export const SCREENSHOTS = resolve(__dirname, '..', '..', 'test-output', 'portal');
 export const SESSIONS_ROUTE = '/api/v1/webhooks/portal/sessions';
 
