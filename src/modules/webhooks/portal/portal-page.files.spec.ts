@@ -50,14 +50,14 @@ describe('PortalPageFiles', () => {
   it('keeps the assets by file name with their types, and only files of known types', () => {
     build({
       'index.html': INDEX,
-      'assets/index-abc.js': 'console.log(1)',
+      'assets/index-abc.js': 'export {};',
       'assets/index-def.css': 'body{}',
       'assets/notes.txt': 'not served',
       'assets/nested/deep.js': 'not served either',
     });
     const files = PortalPageFiles.load(dir, '/portal', '/api/v1');
     expect(files.asset('index-abc.js')).toEqual({
-      body: Buffer.from('console.log(1)'),
+      body: Buffer.from('export {};'),
       contentType: 'text/javascript; charset=utf-8',
     });
     expect(files.asset('index-def.css')?.contentType).toBe('text/css; charset=utf-8');
